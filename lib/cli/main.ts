@@ -1,0 +1,80 @@
+/**
+ * The `nanoinstruct` command line. Each command lives in its own file under ./commands/, named after the
+ * command with spaces as dashes ("data inspect" -> data-inspect.ts), and is imported only when it runs,
+ * so that `nanoinstruct tokenize` never pays for loading TF.js.
+ */
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Command } from "./command";
+import { UserError } from "../errors";
+
+const COMMANDS_DIR = join(dirname(fileURLToPath(import.meta.url)), "commands");
+
+function commandFiles(): string[] {
+  return readdirSync(COMMANDS_DIR)
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))
+    .map((f) => f.slice(0, -3))
+    .sort();
+}
+
+async function loadCommand(file: string): Promise<Command> {
+  const mod = await import(join(COMMANDS_DIR, file + ".ts"));
+  return mod.default as Command;
+}
+
+async function printHelp(): Promise<void> {
+  const lines = ["usage: nanoinstruct <command> [options]   (nanoinstruct <command> --help for details)", ""];
+  for (const file of commandFiles()) {
+    const cmd = await loadCommand(file);
+    lines.push(`  ${cmd.name.padEnd(16)} ${cmd.summary}`);
+  }
+  console.log(lines.join("\n"));
+}
+
+/** Runs the CLI on `argv` (without node and script); resolves to the exit code. Never throws. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    if (argv.length === 0 || argv[0] === "--help" || argv[0] === "-h" || argv[0] === "help") {
+      await printHelp();
+      return argv.length === 0 ? 2 : 0;
+    }
+    const files = commandFiles();
+    // Longest match first: "data inspect" before "data".
+    let file: string | undefined;
+    let rest = argv;
+    if (argv.length >= 2 && files.includes(`${argv[0]}-${argv[1]}`)) {
+      file = `${argv[0]}-${argv[1]}`;
+      rest = argv.slice(2);
+    } else if (files.includes(argv[0])) {
+      file = argv[0];
+      rest = argv.slice(1);
+    }
+    if (!file) throw new UserError(`unknown command '${argv.join(" ")}' (see nanoinstruct --help)`);
+    const cmd = await loadCommand(file);
+    if (rest.includes("--help") || rest.includes("-h")) {
+      console.log(cmd.usage);
+      return 0;
+    }
+    return await cmd.run(rest);
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+/** Prints an error as one line (a stack trace only with NANOINSTRUCT_DEBUG=1); returns the exit code. */
+export function reportError(err: unknown): number {
+  if (err instanceof UserError) {
+    console.error(`nanoinstruct: ${err.message}`);
+    return err.exitCode;
+  }
+  const e = err as { code?: string; message?: string; stack?: string };
+  if (e && (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" || e.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" ||
+      e.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL")) {
+    console.error(`nanoinstruct: ${e.message}`);
+    return 2;
+  }
+  if (process.env.NANOINSTRUCT_DEBUG) console.error(e?.stack ?? String(err));
+  else console.error(`nanoinstruct: internal error: ${(e?.message ?? String(err)).split("\n")[0]} (NANOINSTRUCT_DEBUG=1 shows the stack)`);
+  return 1;
+}
