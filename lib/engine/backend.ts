@@ -1,0 +1,107 @@
+/**
+ * Backend selection: the only place in nanoinstruct that imports a TF.js backend package.
+ *
+ * Order: `tensorflow` through @tensorflow/tfjs-node-gpu (when installed and CUDA loads), then
+ * @tensorflow/tfjs-node, then `wasm` (with nanoinstruct's own SIMD kernels), then `cpu`.
+ * NANOINSTRUCT_BACKEND=tensorflow|wasm|cpu forces one; forcing one that cannot load is an error.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { createRequire } from "node:module";
+import { UserError } from "../errors";
+import { installWasmKernels } from "./wasm-kernels";
+import { installCpuKernels } from "./cpu-kernels";
+
+export type BackendName = "tensorflow" | "wasm" | "cpu";
+export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+
+export interface EngineInfo {
+  /** The TF.js backend in use. */
+  backend: BackendName;
+  /** What computes: "cuda-gpu", "cpu (libtensorflow)", "cpu (wasm simd + nanoinstruct kernels)", "cpu (js)". */
+  device: string;
+  /** The npm package that provides the backend. */
+  package: string;
+  tfjsVersion: string;
+}
+
+let current: EngineInfo | null = null;
+let pending: Promise<EngineInfo> | null = null;
+const require = createRequire(import.meta.url);
+
+function tryRequire(name: string): boolean {
+  try {
+    require(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function activate(name: BackendName): Promise<EngineInfo | null> {
+  if (name === "tensorflow") {
+    // tfjs-node(-gpu) registers the `tensorflow` backend when required; neither is a hard dependency.
+    let pkg = "";
+    if (tryRequire("@tensorflow/tfjs-node-gpu")) pkg = "@tensorflow/tfjs-node-gpu";
+    else if (tryRequire("@tensorflow/tfjs-node")) pkg = "@tensorflow/tfjs-node";
+    if (!pkg || !tf.findBackendFactory("tensorflow")) return null;
+    if (!(await tf.setBackend("tensorflow"))) return null;
+    installCpuKernels("tensorflow");
+    const gpu = pkg.endsWith("-gpu");
+    return { backend: "tensorflow", device: gpu ? "cuda-gpu" : "cpu (libtensorflow)", package: pkg, tfjsVersion: tf.version.tfjs };
+  }
+  if (name === "wasm") {
+    await import("@tensorflow/tfjs-backend-wasm");
+    if (!(await tf.setBackend("wasm"))) return null;
+    installWasmKernels();
+    installCpuKernels("wasm"); // JS fallbacks for our custom ops are registered only where no wasm one exists
+    return { backend: "wasm", device: "cpu (wasm simd + nanoinstruct kernels)", package: "@tensorflow/tfjs-backend-wasm", tfjsVersion: tf.version.tfjs };
+  }
+  if (!(await tf.setBackend("cpu"))) return null;
+  installCpuKernels("cpu");
+  return { backend: "cpu", device: "cpu (js)", package: "@tensorflow/tfjs-backend-cpu", tfjsVersion: tf.version.tfjs };
+}
+
+/**
+ * Initializes TF.js once per process and returns what it runs on. `prefer` (or NANOINSTRUCT_BACKEND) forces
+ * a backend; otherwise the first that loads in the order above.
+ */
+export async function initEngine(prefer?: BackendName): Promise<EngineInfo> {
+  const forced = prefer ?? (process.env.NANOINSTRUCT_BACKEND as BackendName | undefined) ?? undefined;
+  if (forced !== undefined && !BACKENDS.includes(forced)) {
+    throw new UserError(`NANOINSTRUCT_BACKEND='${forced}' is not one of ${BACKENDS.join(", ")}`);
+  }
+  if (current && (forced === undefined || current.backend === forced)) return current;
+  if (pending && forced === undefined) return pending;
+  const run = async (): Promise<EngineInfo> => {
+    tf.enableProdMode(); // no debug checks, and no console banner about tfjs-node
+    if (forced) {
+      const info = await activate(forced);
+      if (!info) {
+        const hint = forced === "tensorflow"
+          ? " (install @tensorflow/tfjs-node, or @tensorflow/tfjs-node-gpu with CUDA; see README)"
+          : "";
+        throw new UserError(`backend '${forced}' is not available${hint}`);
+      }
+      return info;
+    }
+    for (const name of BACKENDS) {
+      const info = await activate(name);
+      if (info) return info;
+    }
+    throw new UserError("no TF.js backend could be initialized");
+  };
+  pending = run();
+  try {
+    current = await pending;
+    return current;
+  } finally {
+    pending = null;
+  }
+}
+
+/** The engine in use, or null before initEngine(). */
+export function engineInfo(): EngineInfo | null {
+  return current;
+}
+
+export { tf };

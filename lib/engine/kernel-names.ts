@@ -1,0 +1,26 @@
+/** Names of nanoinstruct's own kernels, registered per backend (wasm in C, cpu in JS). */
+export const KERNEL_NAMES = {
+  /** logits (N, V) f32, labels (N) i32 -> loss (N); attrs { ignoreIndex }. */
+  xentForward: "NanoSoftmaxXentForward",
+  /** logits (N, V), labels (N), dloss (N) -> dlogits (N, V); attrs { ignoreIndex }. */
+  xentBackward: "NanoSoftmaxXentBackward",
+  /** x (N, in), weight (in, out), bias (out) -> y (N, out). */
+  linear: "NanoLinear",
+  /** x (N, C) -> column sums (C): a bias's gradient. */
+  colSum: "NanoColSum",
+  /** x -> GELU (tanh approximation) of x. */
+  gelu: "NanoGelu",
+  /** x, dy -> dx. */
+  geluGrad: "NanoGeluGrad",
+  /** x (N, C), gamma (C), beta (C) -> [y (N, C), mean (N), rstd (N)]; attrs { eps }. */
+  layerNorm: "NanoLayerNorm",
+  /** x, gamma, mean, rstd, dy -> [dx, dgamma, dbeta]. */
+  layerNormGrad: "NanoLayerNormGrad",
+  /**
+   * q, k, v: (B, rows, rowStride) buffers holding heads at column offsets; bias optional (B, 1, T, S)
+   * -> [y (B, T, C), probs (B, nh, T, S)]; attrs { nHead, headSize, past, qOffset, kOffset, vOffset }.
+   */
+  attention: "NanoAttention",
+  /** qkv (B, T, 3C), probs, dy (B, T, C) -> dqkv (B, T, 3C); attrs { nHead }. */
+  attentionGrad: "NanoAttentionGrad",
+} as const;

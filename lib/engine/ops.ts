@@ -1,0 +1,159 @@
+/**
+ * The few operations the model and trainer need beyond TF.js's own, each using nanoinstruct's fused
+ * kernel where the active backend has one and composite TF.js ops elsewhere.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { KERNEL_NAMES } from "./kernel-names";
+
+/** Label value that marks a position as not trained (PyTorch's convention). */
+export const IGNORE_INDEX = -100;
+
+const hasKernel = (name: string): boolean => tf.getKernel(name, tf.getBackend()) !== undefined;
+
+/**
+ * Per-position cross-entropy: logits (N, V), int32 labels (N) -> loss (N), 0 where label === ignoreIndex.
+ * Softmax and the loss are one fused kernel and the gradient another; no one-hot target is ever built.
+ */
+export function crossEntropyPerToken(logits: tf.Tensor2D, labels: tf.Tensor1D, ignoreIndex = IGNORE_INDEX): tf.Tensor1D {
+  if (labels.dtype !== "int32") throw new Error("crossEntropyPerToken: labels must be int32");
+  if (hasKernel(KERNEL_NAMES.xentForward)) {
+    const fused = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([x]);
+      const value = tf.engine().runKernel(KERNEL_NAMES.xentForward, { logits: x, labels }, { ignoreIndex }) as tf.Tensor1D;
+      const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.engine().runKernel(KERNEL_NAMES.xentBackward, { logits: saved[0], labels, dloss: dy }, { ignoreIndex }) as tf.Tensor;
+      return { value, gradFunc };
+    });
+    return fused(logits) as tf.Tensor1D;
+  }
+  return tf.tidy(() => {
+    const valid = tf.notEqual(labels, ignoreIndex);
+    const safe = tf.where(valid, labels, tf.zerosLike(labels));
+    const picked = tf.gather(logits, safe.reshape([-1, 1]), 1, 1).reshape([-1]);
+    const lse = tf.logSumExp(logits, 1);
+    return tf.mul(tf.sub(lse, picked), tf.cast(valid, "float32")) as tf.Tensor1D;
+  });
+}
+
+const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {}) =>
+  tf.engine().runKernel(name, inputs, attrs);
+
+/** y = x W + b for x (N, in), W (in, out) in Conv1D layout, b (out). */
+export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
+  if (!hasKernel(KERNEL_NAMES.linear)) return tf.add(tf.matMul(x, weight), bias) as tf.Tensor2D;
+  const f = tf.customGrad((xi: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([xi, w]);
+    const value = run(KERNEL_NAMES.linear, { x: xi, weight: w, bias: b }) as tf.Tensor;
+    const gradFunc = (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => [
+      tf.matMul(dy as tf.Tensor2D, ws as tf.Tensor2D, false, true), // dx (N, in)
+      tf.matMul(xs as tf.Tensor2D, dy as tf.Tensor2D, true, false), // dW (in, out)
+      run(KERNEL_NAMES.colSum, { x: dy }) as tf.Tensor, // db (out)
+    ];
+    return { value, gradFunc };
+  });
+  return f(x, weight, bias) as tf.Tensor2D;
+}
+
+/** GPT-2's GELU, the tanh approximation ("gelu_new"). */
+export function geluTanh(x: tf.Tensor): tf.Tensor {
+  if (hasKernel(KERNEL_NAMES.gelu)) {
+    const f = tf.customGrad((xi: tf.Tensor, save: tf.GradSaveFunc) => {
+      save([xi]);
+      const value = run(KERNEL_NAMES.gelu, { x: xi }) as tf.Tensor;
+      return { value, gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) => run(KERNEL_NAMES.geluGrad, { x: xs, dy }) as tf.Tensor };
+    });
+    return f(x);
+  }
+  return tf.tidy(() => {
+    const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.mul(x, tf.mul(x, x)))));
+    return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
+  });
+}
+
+/** Layer normalization over the last axis with learned gain and bias. */
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+  if (hasKernel(KERNEL_NAMES.layerNorm)) {
+    const f = tf.customGrad((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+      const [y, mean, rstd] = run(KERNEL_NAMES.layerNorm, { x: xi, gamma: g, beta: b }, { eps }) as tf.Tensor[];
+      save([xi, g, mean, rstd]);
+      const gradFunc = (dy: tf.Tensor, [xs, gs, ms, rs]: tf.Tensor[]) =>
+        run(KERNEL_NAMES.layerNormGrad, { x: xs, gamma: gs, mean: ms, rstd: rs, dy }) as tf.Tensor[];
+      return { value: y, gradFunc };
+    });
+    return f(x, gamma, beta);
+  }
+  return tf.tidy(() => {
+    const { mean, variance } = tf.moments(x, -1, true);
+    return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
+  });
+}
+
+/** (B, rows, nh*hs) slice of heads -> (B, nh, rows, hs). */
+function splitHeads(t: tf.Tensor3D, nh: number): tf.Tensor4D {
+  const [B, R, C] = t.shape;
+  return t.reshape([B, R, nh, C / nh]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+}
+
+/** Composite attention over head-split q (B, nh, T, hs), k and v (B, nh, S, hs) -> (B, T, C). */
+function attentionComposite(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, past: number, bias?: tf.Tensor): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [B, nh, T, hs] = q.shape;
+    const S = k.shape[2];
+    const mask = new Float32Array(T * S);
+    for (let i = 0; i < T; i++) for (let j = past + i + 1; j < S; j++) mask[i * S + j] = -1e9;
+    let att = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(hs)), tf.tensor2d(mask, [T, S]));
+    if (bias) att = tf.add(att, bias);
+    const y = tf.matMul(tf.softmax(att), v); // (B, nh, T, hs)
+    return y.transpose([0, 2, 1, 3]).reshape([B, T, nh * hs]) as tf.Tensor3D;
+  });
+}
+
+/**
+ * Causal self-attention from the fused projection qkv (B, T, 3C) -> (B, T, C), all heads at once.
+ * `bias` (broadcastable to (B, 1, T, T)) adds to the scores: padding and packed-sample masks.
+ */
+export function causalSelfAttention(qkv: tf.Tensor3D, nHead: number, bias?: tf.Tensor): tf.Tensor3D {
+  const [B, T, C3] = qkv.shape;
+  const C = C3 / 3;
+  if (!hasKernel(KERNEL_NAMES.attention)) {
+    return tf.tidy(() => {
+      const [q, k, v] = tf.split(qkv, 3, 2) as tf.Tensor3D[];
+      return attentionComposite(splitHeads(q, nHead), splitHeads(k, nHead), splitHeads(v, nHead), 0, bias);
+    });
+  }
+  const fullBias = bias ? tf.tidy(() => tf.broadcastTo(bias, [bias.shape.length === 4 && bias.shape[0] === 1 ? 1 : B, 1, T, T])) : undefined;
+  const f = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const inputs: tf.NamedTensorMap = { q: x, k: x, v: x };
+    if (fullBias) inputs.bias = fullBias;
+    const [y, probs] = run(KERNEL_NAMES.attention, inputs,
+      { nHead, headSize: C / nHead, past: 0, qOffset: 0, kOffset: C, vOffset: 2 * C }) as tf.Tensor[];
+    save([x, probs]);
+    const gradFunc = (dy: tf.Tensor, [xs, ps]: tf.Tensor[]) => run(KERNEL_NAMES.attentionGrad, { qkv: xs, probs: ps, dy }, { nHead }) as tf.Tensor;
+    return { value: y, gradFunc };
+  });
+  const out = f(qkv) as tf.Tensor3D;
+  fullBias?.dispose();
+  return out;
+}
+
+/**
+ * Attention for generation: new tokens' qkv (B, T, 3C) against cached keys/values (B, S, C) that already
+ * include these T tokens at their end (S = past + T). No gradient.
+ */
+export function cachedAttention(qkv: tf.Tensor3D, keys: tf.Tensor3D, values: tf.Tensor3D, nHead: number, bias?: tf.Tensor): tf.Tensor3D {
+  const [B, T, C3] = qkv.shape;
+  const C = C3 / 3, S = keys.shape[1], past = S - T;
+  if (!hasKernel(KERNEL_NAMES.attention)) {
+    return tf.tidy(() => {
+      const q = tf.slice(qkv, [0, 0, 0], [B, T, C]) as tf.Tensor3D;
+      return attentionComposite(splitHeads(q, nHead), splitHeads(keys, nHead), splitHeads(values, nHead), past, bias);
+    });
+  }
+  return tf.tidy(() => {
+    const inputs: tf.NamedTensorMap = { q: qkv, k: keys, v: values };
+    if (bias) inputs.bias = tf.broadcastTo(bias, [bias.shape[0] === 1 ? 1 : B, 1, T, S]);
+    const [y] = run(KERNEL_NAMES.attention, inputs,
+      { nHead, headSize: C / nHead, past, qOffset: 0, kOffset: 0, vOffset: 0 }) as tf.Tensor[];
+    return y as tf.Tensor3D;
+  });
+}

@@ -1,0 +1,286 @@
+/**
+ * nanoinstruct's kernels for TF.js's `wasm` backend.
+ *
+ * TF.js-wasm trains slowly or not at all: its BatchMatMul falls off a cliff when an operand is transposed
+ * (matMul's gradients always are), and it has no UnsortedSegmentSum (gather's gradient). Our module
+ * (kernels/nano_kernels.c, prebuilt into nano_kernels.wasm) is instantiated on the SAME WebAssembly.Memory
+ * as TF.js, so a kernel reads its inputs and writes its output in place, with no copies.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { KERNEL_NAMES } from "./kernel-names";
+
+/** The subset of TF.js-wasm's backend object that kernels use. */
+interface WasmBackend {
+  wasm: { asm: { memory: WebAssembly.Memory }; _malloc(n: number): number; _free(p: number): void };
+  dataIdMap: { get(id: object): { memoryOffset: number } };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+export interface NanoExports {
+  __stack_pointer: WebAssembly.Global;
+  matmul_scratch_floats(M: number, N: number): number;
+  matmul(C: number, A: number, B: number, batch: number, M: number, N: number, K: number,
+    sab: number, sam: number, sak: number, sbb: number, sbk: number, sbn: number, accumulate: number, scratch: number): void;
+  xent_forward(logits: number, labels: number, N: number, V: number, ignore: number, loss: number): void;
+  xent_backward(logits: number, labels: number, dloss: number, N: number, V: number, ignore: number, dlogits: number): void;
+  segment_sum(x: number, ids: number, n: number, inner: number, numSegments: number, out: number): void;
+  linear_forward(x: number, W: number, b: number, N: number, inp: number, out: number, y: number, scratch: number): void;
+  col_sum(x: number, N: number, C: number, out: number): void;
+  gelu_forward(x: number, n: number, y: number): void;
+  gelu_backward(x: number, dy: number, n: number, dx: number): void;
+  layernorm_forward(x: number, g: number, b: number, N: number, C: number, eps: number, y: number, mean: number, rstd: number): void;
+  layernorm_backward(x: number, g: number, mean: number, rstd: number, dy: number, N: number, C: number, dx: number, dg: number, db: number): void;
+  sum_squares(x: number, n: number): number;
+  adamw_update(p: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number,
+    wd: number, bc1: number, bc2: number, gscale: number): void;
+  attention_scratch_floats(T: number, S: number, hs: number): number;
+  attention_forward(q: number, k: number, v: number, y: number, P: number, B: number, nh: number, T: number, past: number, hs: number,
+    qb: number, qh: number, qt: number, kb: number, kh: number, kt: number, vb: number, vh: number, vt: number,
+    yb: number, yh: number, yt: number, bias: number, bb: number, bh: number, scale: number, scratch: number): void;
+  attention_backward(q: number, k: number, v: number, P: number, dy: number, dq: number, dk: number, dv: number,
+    B: number, nh: number, T: number, past: number, hs: number,
+    qb: number, qh: number, qt: number, kb: number, kh: number, kt: number, vb: number, vh: number, vt: number,
+    yb: number, yh: number, yt: number, scale: number, scratch: number): void;
+}
+
+const STACK_BYTES = 64 * 1024;
+
+/** Throws when the module has a data section: one would be written over TF.js's heap at instantiation. */
+export function assertNoDataSegments(bytes: Uint8Array): void {
+  let p = 8;
+  const leb = (): number => {
+    let result = 0, shift = 0, b: number;
+    do { b = bytes[p++]; result |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
+    return result >>> 0;
+  };
+  while (p < bytes.length) {
+    const id = bytes[p++];
+    const size = leb();
+    if (id === 11) throw new Error("nano_kernels.wasm has a data section; it must not (see nano_kernels.c)");
+    p += size;
+  }
+}
+
+let nano: NanoExports | null = null;
+let wasmBackend: WasmBackend | null = null;
+let scratchPtr = 0, scratchFloats = 0;
+
+function instantiate(backend: WasmBackend): NanoExports {
+  const bytes = readFileSync(fileURLToPath(new URL("./kernels/nano_kernels.wasm", import.meta.url)));
+  assertNoDataSegments(bytes);
+  const module = new WebAssembly.Module(bytes);
+  const instance = new WebAssembly.Instance(module, { env: { memory: backend.wasm.asm.memory } });
+  const ex = instance.exports as unknown as NanoExports;
+  // Our shadow stack lives in a block TF.js's allocator gives us, never over its data.
+  const stack = backend.wasm._malloc(STACK_BYTES);
+  ex.__stack_pointer.value = (stack + STACK_BYTES) & ~15;
+  return ex;
+}
+
+function scratch(floats: number): number {
+  if (floats > scratchFloats) {
+    const backend = wasmBackend!;
+    if (scratchPtr) backend.wasm._free(scratchPtr);
+    scratchFloats = Math.max(floats, Math.ceil(scratchFloats * 1.5));
+    scratchPtr = backend.wasm._malloc(scratchFloats * 4 + 16);
+  }
+  return (scratchPtr + 15) & ~15;
+}
+
+const ptr = (backend: WasmBackend, t: tf.TensorInfo): number => backend.dataIdMap.get(t.dataId).memoryOffset;
+
+function batchMatMul({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) {
+  const be = backend as WasmBackend;
+  const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+  if (a.dtype !== "float32" || b.dtype !== "float32") throw new Error("BatchMatMul: only float32 is supported on wasm");
+  const ra = a.shape.length, rb = b.shape.length;
+  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const Ka = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const Kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if (Ka !== Kb) throw new Error(`matMul: inner dimensions ${Ka} and ${Kb} of shapes [${a.shape}] and [${b.shape}] differ`);
+  const outerA = a.shape.slice(0, -2), outerB = b.shape.slice(0, -2);
+  const batchA = outerA.reduce((x, y) => x * y, 1), batchB = outerB.reduce((x, y) => x * y, 1);
+  const outer = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
+  const batch = outer.reduce((x, y) => x * y, 1);
+  if ((batchA !== batch && batchA !== 1) || (batchB !== batch && batchB !== 1)) {
+    throw new Error(`matMul: batch shapes [${outerA}] and [${outerB}] broadcast only when one of them is 1`);
+  }
+  const out = be.makeOutput([...outer, M, N], "float32");
+  const aRows = a.shape[ra - 2], aCols = a.shape[ra - 1], bRows = b.shape[rb - 2], bCols = b.shape[rb - 1];
+  const [sam, sak] = transposeA ? [1, aCols] : [aCols, 1];
+  const [sbk, sbn] = transposeB ? [1, bCols] : [bCols, 1];
+  const sab = batchA === 1 ? 0 : aRows * aCols, sbb = batchB === 1 ? 0 : bRows * bCols;
+  const s = scratch(nano!.matmul_scratch_floats(M, N));
+  nano!.matmul(ptr(be, out), ptr(be, a), ptr(be, b), batch, M, N, Ka, sab, sam, sak, sbb, sbk, sbn, 0, s);
+  return out;
+}
+
+function unsortedSegmentSum({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) {
+  const be = backend as WasmBackend;
+  const { x, segmentIds } = inputs as { x: tf.TensorInfo; segmentIds: tf.TensorInfo };
+  const { numSegments } = attrs as unknown as { numSegments: number };
+  if (x.dtype !== "float32" || segmentIds.dtype !== "int32") throw new Error("UnsortedSegmentSum on wasm: float32 values, int32 ids");
+  const n = segmentIds.shape.reduce((p, q) => p * q, 1);
+  const inner = x.shape.slice(segmentIds.shape.length).reduce((p, q) => p * q, 1);
+  const out = be.makeOutput([numSegments, ...x.shape.slice(segmentIds.shape.length)], "float32");
+  nano!.segment_sum(ptr(be, x), ptr(be, segmentIds), n, inner, numSegments, ptr(be, out));
+  return out;
+}
+
+function xentForward({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) {
+  const be = backend as WasmBackend;
+  const { logits, labels } = inputs as { logits: tf.TensorInfo; labels: tf.TensorInfo };
+  const V = logits.shape[logits.shape.length - 1], N = labels.shape.reduce((p, q) => p * q, 1);
+  const out = be.makeOutput([N], "float32");
+  nano!.xent_forward(ptr(be, logits), ptr(be, labels), N, V, (attrs as { ignoreIndex: number }).ignoreIndex, ptr(be, out));
+  return out;
+}
+
+function xentBackward({ inputs, backend, attrs }: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }) {
+  const be = backend as WasmBackend;
+  const { logits, labels, dloss } = inputs as { logits: tf.TensorInfo; labels: tf.TensorInfo; dloss: tf.TensorInfo };
+  const V = logits.shape[logits.shape.length - 1], N = labels.shape.reduce((p, q) => p * q, 1);
+  const out = be.makeOutput([...logits.shape], "float32");
+  nano!.xent_backward(ptr(be, logits), ptr(be, labels), ptr(be, dloss), N, V, (attrs as { ignoreIndex: number }).ignoreIndex, ptr(be, out));
+  return out;
+}
+
+type Args = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
+const size = (shape: number[]): number => shape.reduce((p, q) => p * q, 1);
+
+function linear({ inputs, backend }: Args) {
+  const be = backend as WasmBackend;
+  const { x, weight, bias } = inputs as Record<string, tf.TensorInfo>;
+  const [inp, out] = weight.shape;
+  const N = size(x.shape) / inp;
+  const y = be.makeOutput([...x.shape.slice(0, -1), out], "float32");
+  nano!.linear_forward(ptr(be, x), ptr(be, weight), ptr(be, bias), N, inp, out, ptr(be, y), scratch(nano!.matmul_scratch_floats(N, out)));
+  return y;
+}
+
+function colSum({ inputs, backend }: Args) {
+  const be = backend as WasmBackend;
+  const { x } = inputs as Record<string, tf.TensorInfo>;
+  const C = x.shape[x.shape.length - 1];
+  const out = be.makeOutput([C], "float32");
+  nano!.col_sum(ptr(be, x), size(x.shape) / C, C, ptr(be, out));
+  return out;
+}
+
+function gelu({ inputs, backend }: Args) {
+  const be = backend as WasmBackend;
+  const { x } = inputs as Record<string, tf.TensorInfo>;
+  const y = be.makeOutput([...x.shape], "float32");
+  nano!.gelu_forward(ptr(be, x), size(x.shape), ptr(be, y));
+  return y;
+}
+
+function geluGrad({ inputs, backend }: Args) {
+  const be = backend as WasmBackend;
+  const { x, dy } = inputs as Record<string, tf.TensorInfo>;
+  const dx = be.makeOutput([...x.shape], "float32");
+  nano!.gelu_backward(ptr(be, x), ptr(be, dy), size(x.shape), ptr(be, dx));
+  return dx;
+}
+
+function layerNormKernel({ inputs, backend, attrs }: Args) {
+  const be = backend as WasmBackend;
+  const { x, gamma, beta } = inputs as Record<string, tf.TensorInfo>;
+  const C = x.shape[x.shape.length - 1], N = size(x.shape) / C;
+  const y = be.makeOutput([...x.shape], "float32");
+  const mean = be.makeOutput([N], "float32"), rstd = be.makeOutput([N], "float32");
+  nano!.layernorm_forward(ptr(be, x), ptr(be, gamma), ptr(be, beta), N, C, (attrs as { eps: number }).eps,
+    ptr(be, y), ptr(be, mean), ptr(be, rstd));
+  return [y, mean, rstd];
+}
+
+function layerNormGrad({ inputs, backend }: Args) {
+  const be = backend as WasmBackend;
+  const { x, gamma, mean, rstd, dy } = inputs as Record<string, tf.TensorInfo>;
+  const C = x.shape[x.shape.length - 1], N = size(x.shape) / C;
+  const dx = be.makeOutput([...x.shape], "float32");
+  const dgamma = be.makeOutput([C], "float32"), dbeta = be.makeOutput([C], "float32");
+  nano!.layernorm_backward(ptr(be, x), ptr(be, gamma), ptr(be, mean), ptr(be, rstd), ptr(be, dy), N, C,
+    ptr(be, dx), ptr(be, dgamma), ptr(be, dbeta));
+  return [dx, dgamma, dbeta];
+}
+
+interface AttentionAttrs { nHead: number; headSize: number; past: number; qOffset: number; kOffset: number; vOffset: number }
+
+function attention({ inputs, backend, attrs }: Args) {
+  const be = backend as WasmBackend;
+  const { q, k, v, bias } = inputs as Record<string, tf.TensorInfo>;
+  const a = attrs as unknown as AttentionAttrs;
+  const [B, T, qRow] = q.shape;
+  const [, S, kRow] = k.shape;
+  const vRow = v.shape[2];
+  const nh = a.nHead, hs = a.headSize, C = nh * hs;
+  if (S !== a.past + T) throw new Error(`NanoAttention: ${S} keys for ${T} queries after ${a.past}`);
+  const y = be.makeOutput([B, T, C], "float32");
+  const P = be.makeOutput([B, nh, T, S], "float32");
+  const s = scratch(nano!.attention_scratch_floats(T, S, hs));
+  const biasPtr = bias ? ptr(be, bias) : 0;
+  const bb = bias && bias.shape[0] > 1 ? T * S * (bias.shape[1] ?? 1) : 0;
+  const bh = bias && bias.shape.length === 4 && bias.shape[1] > 1 ? T * S : 0;
+  nano!.attention_forward(
+    ptr(be, q) + 4 * a.qOffset, ptr(be, k) + 4 * a.kOffset, ptr(be, v) + 4 * a.vOffset, ptr(be, y), ptr(be, P),
+    B, nh, T, a.past, hs,
+    T * qRow, hs, qRow, S * kRow, hs, kRow, S * vRow, hs, vRow,
+    T * C, hs, C, biasPtr, bb, bh, 1 / Math.sqrt(hs), s);
+  return [y, P];
+}
+
+function attentionGrad({ inputs, backend, attrs }: Args) {
+  const be = backend as WasmBackend;
+  const { qkv, probs, dy } = inputs as Record<string, tf.TensorInfo>;
+  const nh = (attrs as { nHead: number }).nHead;
+  const [B, T, C3] = qkv.shape;
+  const C = C3 / 3, hs = C / nh;
+  const dqkv = be.makeOutput([B, T, C3], "float32");
+  const base = ptr(be, qkv), dbase = ptr(be, dqkv);
+  const s = scratch(nano!.attention_scratch_floats(T, T, hs));
+  nano!.attention_backward(base, base + 4 * C, base + 8 * C, ptr(be, probs), ptr(be, dy),
+    dbase, dbase + 4 * C, dbase + 8 * C, B, nh, T, 0, hs,
+    T * C3, hs, C3, T * C3, hs, C3, T * C3, hs, C3, T * C, hs, C, 1 / Math.sqrt(hs), s);
+  return dqkv;
+}
+
+function register(kernelName: string, kernelFunc: tf.KernelFunc): void {
+  if (tf.getKernel(kernelName, "wasm")) tf.unregisterKernel(kernelName, "wasm");
+  tf.registerKernel({ kernelName, backendName: "wasm", kernelFunc });
+}
+
+/** Our module's exports while the wasm backend is active, else null. */
+export function nanoModule(): NanoExports | null {
+  return nano && wasmBackend === (tf.backend() as unknown as WasmBackend) ? nano : null;
+}
+
+/** Byte offset of a float32/int32 tensor's data in the wasm heap (the tensor must be on wasm). */
+export function heapOffset(t: tf.Tensor): number {
+  return ptr(wasmBackend!, t);
+}
+
+/** Instantiates our module on the active wasm backend and registers its kernels (idempotent). */
+export function installWasmKernels(): void {
+  const backend = tf.backend() as unknown as WasmBackend;
+  if (nano && wasmBackend === backend) return;
+  wasmBackend = backend;
+  scratchPtr = 0;
+  scratchFloats = 0;
+  nano = instantiate(backend);
+  register("BatchMatMul", batchMatMul as unknown as tf.KernelFunc);
+  register("UnsortedSegmentSum", unsortedSegmentSum as unknown as tf.KernelFunc);
+  register(KERNEL_NAMES.xentForward, xentForward as unknown as tf.KernelFunc);
+  register(KERNEL_NAMES.xentBackward, xentBackward as unknown as tf.KernelFunc);
+  const own: [string, (a: Args) => tf.TensorInfo | tf.TensorInfo[]][] = [
+    [KERNEL_NAMES.linear, linear], [KERNEL_NAMES.colSum, colSum],
+    [KERNEL_NAMES.gelu, gelu], [KERNEL_NAMES.geluGrad, geluGrad],
+    [KERNEL_NAMES.layerNorm, layerNormKernel], [KERNEL_NAMES.layerNormGrad, layerNormGrad],
+    [KERNEL_NAMES.attention, attention], [KERNEL_NAMES.attentionGrad, attentionGrad],
+  ];
+  for (const [name, fn] of own) register(name, fn as unknown as tf.KernelFunc);
+}

@@ -1,0 +1,46 @@
+/**
+ * One forward/backward pass: the summed loss over trained tokens and the gradients by parameter name.
+ * Optimizer, accumulation and logging live in the trainer; this file only differentiates.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { GPT, ForwardOptions } from "../model/gpt";
+
+/** A batch as tensors: inputs (B, T) and labels (B, T) int32 (IGNORE_INDEX where not trained). */
+export interface TensorBatch {
+  inputs: tf.Tensor2D;
+  labels: tf.Tensor2D;
+  /** (B, T) int32 position ids, for packed rows. */
+  positions?: tf.Tensor2D;
+  /** Added to attention scores, broadcastable to (B, 1, T, T): masks between packed samples. */
+  attentionBias?: tf.Tensor;
+  /** Number of labels that are trained (not IGNORE_INDEX), counted on the host. */
+  trainedTokens: number;
+}
+
+export function disposeBatch(b: TensorBatch): void {
+  b.inputs.dispose();
+  b.labels.dispose();
+  b.positions?.dispose();
+  b.attentionBias?.dispose();
+}
+
+export interface Gradients {
+  /** Sum of the per-token losses (not yet divided by the token count). */
+  lossSum: number;
+  /** Gradients of lossSum by HF parameter name; the caller disposes them. */
+  grads: Map<string, tf.Tensor>;
+}
+
+/** Gradients of the summed loss with respect to the model's trainable variables (and adapters'). */
+export function lossAndGradients(model: GPT, batch: TensorBatch, extra: tf.Variable[] = [], opts: ForwardOptions = {}): Gradients {
+  const vars = [...model.params.values()].filter((v) => v.trainable).concat(extra);
+  const { value, grads } = tf.variableGrads(
+    () => model.lossSum(batch.inputs, batch.labels, { ...opts, positions: batch.positions, attentionBias: batch.attentionBias }),
+    vars,
+  );
+  const lossSum = value.dataSync()[0];
+  value.dispose();
+  const named = new Map<string, tf.Tensor>();
+  for (const [varName, g] of Object.entries(grads)) named.set(model.paramName(varName), g);
+  return { lossSum, grads: named };
+}
