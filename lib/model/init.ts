@@ -1,7 +1,7 @@
 /** Seeded random numbers for parameter initialization, identical on every backend. */
 
 /** splitmix32: a small, well-mixed 32-bit generator; `next()` returns a float in [0, 1). */
-function splitmix32(seed: number): () => number {
+export function splitmix32(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x9e3779b9) >>> 0;

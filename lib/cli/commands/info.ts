@@ -1,0 +1,38 @@
+import type { Command } from "../command";
+import { parse, required } from "../args";
+import { loadModel } from "../../model/load";
+
+const command: Command = {
+  name: "info",
+  summary: "show a model's config, parameter count and the backend in use",
+  usage: `usage: nanoinstruct info --model M [--json]
+
+  --model M   a model directory, a bundled model name (e.g. nano-base) or a Hugging Face repo id
+  --json      print one JSON object`,
+  async run(argv) {
+    const { values } = parse(argv, { model: { type: "string" }, json: { type: "boolean" } });
+    const loaded = await loadModel(required(values.model, "model"));
+    const { model, tokenizer, config, engine } = loaded;
+    const report = {
+      model: loaded.name,
+      dir: loaded.dir,
+      config,
+      parameters: model.parameterCount(),
+      tokenizer: { vocabSize: tokenizer.vocabSize, eosId: tokenizer.eosId, padId: tokenizer.padId, specialTokens: Object.fromEntries(tokenizer.specialTokens) },
+      backend: engine.backend,
+      device: engine.device,
+      tfjs: engine.tfjsVersion,
+    };
+    if (values.json) console.log(JSON.stringify(report));
+    else {
+      console.log(`model       ${report.model}  (${report.dir})`);
+      console.log(`parameters  ${report.parameters.toLocaleString("en-US")}`);
+      console.log(`shape       ${config.nLayer} layers, ${config.nHead} heads, ${config.nEmbd} dim, context ${config.blockSize}, vocab ${config.vocabSize}`);
+      console.log(`tokenizer   ${tokenizer.vocabSize} tokens, eos ${tokenizer.eosId}, pad ${tokenizer.padId ?? "none"}`);
+      console.log(`backend     ${engine.backend} — ${engine.device} (tfjs ${engine.tfjsVersion})`);
+    }
+    model.dispose();
+    return 0;
+  },
+};
+export default command;
