@@ -8,6 +8,9 @@ import { KERNEL_NAMES } from "./kernel-names";
 /** Label value that marks a position as not trained (PyTorch's convention). */
 export const IGNORE_INDEX = -100;
 
+/** tf.customGrad for functions with typed tensor parameters (TF.js's own signature mixes in the save function). */
+const customGrad = (f: unknown) => tf.customGrad(f as Parameters<typeof tf.customGrad>[0]);
+
 const hasKernel = (name: string): boolean => tf.getKernel(name, tf.getBackend()) !== undefined;
 
 /**
@@ -17,7 +20,7 @@ const hasKernel = (name: string): boolean => tf.getKernel(name, tf.getBackend())
 export function crossEntropyPerToken(logits: tf.Tensor2D, labels: tf.Tensor1D, ignoreIndex = IGNORE_INDEX): tf.Tensor1D {
   if (labels.dtype !== "int32") throw new Error("crossEntropyPerToken: labels must be int32");
   if (hasKernel(KERNEL_NAMES.xentForward)) {
-    const fused = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const fused = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
       save([x]);
       const value = tf.engine().runKernel(KERNEL_NAMES.xentForward, { logits: x, labels }, { ignoreIndex }) as tf.Tensor1D;
       const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) =>
@@ -41,7 +44,7 @@ const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {
 /** y = x W + b for x (N, in), W (in, out) in Conv1D layout, b (out). */
 export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
   if (!hasKernel(KERNEL_NAMES.linear)) return tf.add(tf.matMul(x, weight), bias) as tf.Tensor2D;
-  const f = tf.customGrad((xi: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  const f = customGrad((xi: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     save([xi, w]);
     const value = run(KERNEL_NAMES.linear, { x: xi, weight: w, bias: b }) as tf.Tensor;
     const gradFunc = (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => [
@@ -57,7 +60,7 @@ export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): 
 /** GPT-2's GELU, the tanh approximation ("gelu_new"). */
 export function geluTanh(x: tf.Tensor): tf.Tensor {
   if (hasKernel(KERNEL_NAMES.gelu)) {
-    const f = tf.customGrad((xi: tf.Tensor, save: tf.GradSaveFunc) => {
+    const f = customGrad((xi: tf.Tensor, save: tf.GradSaveFunc) => {
       save([xi]);
       const value = run(KERNEL_NAMES.gelu, { x: xi }) as tf.Tensor;
       return { value, gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) => run(KERNEL_NAMES.geluGrad, { x: xs, dy }) as tf.Tensor };
@@ -73,7 +76,7 @@ export function geluTanh(x: tf.Tensor): tf.Tensor {
 /** Layer normalization over the last axis with learned gain and bias. */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
   if (hasKernel(KERNEL_NAMES.layerNorm)) {
-    const f = tf.customGrad((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    const f = customGrad((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
       const [y, mean, rstd] = run(KERNEL_NAMES.layerNorm, { x: xi, gamma: g, beta: b }, { eps }) as tf.Tensor[];
       save([xi, g, mean, rstd]);
       const gradFunc = (dy: tf.Tensor, [xs, gs, ms, rs]: tf.Tensor[]) =>
@@ -122,7 +125,7 @@ export function causalSelfAttention(qkv: tf.Tensor3D, nHead: number, bias?: tf.T
     });
   }
   const fullBias = bias ? tf.tidy(() => tf.broadcastTo(bias, [bias.shape.length === 4 && bias.shape[0] === 1 ? 1 : B, 1, T, T])) : undefined;
-  const f = tf.customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  const f = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
     const inputs: tf.NamedTensorMap = { q: x, k: x, v: x };
     if (fullBias) inputs.bias = fullBias;
     const [y, probs] = run(KERNEL_NAMES.attention, inputs,

@@ -2,9 +2,9 @@
  * `nanoinstruct data inspect FILE`: what format a data file is in, how many records are good, where the bad
  * ones are, and how long prompts and responses run. Exit code 0 = all valid, 1 = some invalid, 2 = unreadable.
  */
-import { parseArgs } from "node:util";
 import type { Command } from "../command";
 import { UserError } from "../../errors";
+import { num, parse } from "../args";
 import { loadRecords, type LoadOptions } from "../../data/load";
 import { parseFormatSpec } from "../../data/formats/index";
 import { countRows, datasetStats, statsRows, type DatasetStats } from "../../data/stats";
@@ -42,7 +42,7 @@ function fmt(n: number): string {
 }
 
 function statsText(stats: DatasetStats): string[] {
-  const lines: string[] = [];
+  const lines: string[] = ["lengths:"];
   const head = ["length", "count", "min", "p50", "p90", "max", "mean"];
   const rows = statsRows(stats).map((r) => [`${r.part} ${r.unit}`, r.count, r.min, r.p50, r.p90, r.max, r.mean].map((v) => (typeof v === "number" ? fmt(v) : v)));
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -62,35 +62,37 @@ const command: Command = {
   summary: "check an instruction-data file: format, bad records, length statistics",
   usage: USAGE,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
+    const { values, positionals } = parse(
+      argv,
+      {
         format: { type: "string" },
         json: { type: "boolean", default: false },
         strict: { type: "boolean", default: false },
         limit: { type: "string", default: "20" },
         map: { type: "string", multiple: true, default: [] },
       },
-    });
-    if (positionals.length !== 1) throw new UserError(`data inspect takes one FILE, got ${positionals.length}\n${USAGE.split("\n")[0]}`);
+      true,
+    );
+    if (positionals.length !== 1) throw new UserError(`data inspect takes one FILE, got ${positionals.length} (see --help)`);
     const file = positionals[0];
-    const limit = Number(values.limit);
-    if (!Number.isInteger(limit) || limit < 0) throw new UserError(`--limit must be a whole number, got '${values.limit}'`);
-    const options: Partial<LoadOptions> = { mode: values.strict ? "strict" : "lenient", columns: parseMap(values.map) };
-    if (values.format) Object.assign(options, parseFormatSpec(values.format));
+    const limit = num(values.limit, "limit", true) ?? 20;
+    if (limit < 0) throw new UserError(`--limit must not be negative, got ${limit}`);
+    const json = values.json === true;
+    const format = values.format as string | undefined;
+    const options: Partial<LoadOptions> = { mode: values.strict === true ? "strict" : "lenient", columns: parseMap(values.map as string[]) };
+    if (format) Object.assign(options, parseFormatSpec(format));
 
     let result;
     try {
       result = await loadRecords(file, options);
     } catch (err) {
       // With --json the failure is still one JSON object on stdout (and the usual line on stderr).
-      if (values.json && err instanceof UserError) console.log(JSON.stringify({ file, error: err.message, exitCode: err.exitCode }));
+      if (json && err instanceof UserError) console.log(JSON.stringify({ file, error: err.message, exitCode: err.exitCode }));
       throw err;
     }
     const stats = datasetStats(result.records);
     const shown = result.invalid.slice(0, limit);
-    if (values.json) {
+    if (json) {
       console.log(
         JSON.stringify({
           file,

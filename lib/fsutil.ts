@@ -1,0 +1,118 @@
+/**
+ * File writes that never leave a half-written file under the final name: everything is written to a
+ * temporary file in the same directory, flushed to disk, then renamed over the target (rename is atomic
+ * within one file system). A crash or Ctrl-C leaves at most a hidden `.name.<pid>.<rand>.tmp` file,
+ * which `removeStaleTemps` clears once its writer is gone.
+ */
+import {
+  closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync,
+} from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { UserError } from "./errors";
+
+const TEMP_RE = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/** A fresh temporary path next to `path` (same directory, so the final rename stays on one file system). */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+}
+
+/** True when `name` is a temporary file made by `tempPathFor`. */
+export function isTempName(name: string): boolean {
+  return TEMP_RE.test(name);
+}
+
+function pidAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Deletes temporary files in `dir` left by processes that no longer run (a killed download or save). */
+export function removeStaleTemps(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = TEMP_RE.exec(name);
+    if (m && !pidAlive(Number(m[1]))) rmSync(join(dir, name), { force: true });
+  }
+}
+
+/** Best effort: makes the rename itself durable. Not possible on every platform (Windows), hence the catch. */
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, "r");
+    fsyncSync(fd);
+  } catch {
+    // ignore
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Calls `write(fd)` on a temporary file next to `path`, then fsyncs and renames it to `path`.
+ * Creates the parent directory. On any error the temporary file is removed and the error rethrown.
+ */
+export function withAtomicFile(path: string, write: (fd: number) => void): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = tempPathFor(path);
+  const fd = openSync(tmp, "wx");
+  let closed = false;
+  try {
+    write(fd);
+    fsyncSync(fd);
+    closeSync(fd);
+    closed = true;
+    renameSync(tmp, path);
+  } catch (err) {
+    if (!closed) closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  fsyncDir(dirname(path));
+}
+
+/** Writes all of `buf` at the current position of `fd` (writeSync may write less than asked). */
+export function writeAll(fd: number, buf: Uint8Array): void {
+  let off = 0;
+  while (off < buf.byteLength) off += writeSync(fd, buf, off, buf.byteLength - off);
+}
+
+/** Replaces `path` with `data` atomically (temp file, fsync, rename). Text is written as UTF-8. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+  withAtomicFile(path, (fd) => writeAll(fd, bytes));
+}
+
+/** Writes `value` as pretty JSON (2-space indent, trailing newline) atomically. */
+export function writeJsonAtomic(path: string, value: unknown): void {
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
+}
+
+/**
+ * `dir/name`, refusing names that would land outside `dir` (absolute paths, `..`, NUL bytes) or name
+ * `dir` itself. Use it for every file name that comes from a download, an archive or a config file.
+ */
+export function safeJoin(dir: string, name: string): string {
+  if (name === "" || name.includes("\0") || isAbsolute(name) || /^[a-zA-Z]:/.test(name)) {
+    throw new UserError(`refusing file name ${JSON.stringify(name)}: it must be a relative path inside ${dir}`, 1);
+  }
+  const full = resolve(dir, name);
+  const rel = relative(resolve(dir), full);
+  if (rel === "" || rel === ".." || rel.startsWith("../") || rel.startsWith("..\\") || isAbsolute(rel)) {
+    throw new UserError(`refusing file name ${JSON.stringify(name)}: it leads outside ${dir}`, 1);
+  }
+  return join(dir, name);
+}

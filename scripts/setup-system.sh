@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages nanoinstruct's tests and notebooks use, when missing and when this is a
+# root shell with apt; otherwise says what to install. Safe to run repeatedly.
+#   jupyter-nbconvert jupyter-client python3-ipython  run the notebooks (tslab kernel)
+#   chromium                                         render check of notebooks and reports
+#   redis-server                                     the distributed ablation test
+#   clang lld                                        rebuild the wasm kernels (optional; the .wasm is committed)
+set -u
+want=(jupyter-nbconvert jupyter-client python3-ipython chromium redis-server clang lld)
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then echo "system packages: all present"; exit 0; fi
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
+    || { echo "apt-get install failed; tests that need ${missing[*]} will be skipped"; exit 0; }
+else
+  echo "not installed: ${missing[*]}"
+  echo "  Debian/Ubuntu: sudo apt-get install ${missing[*]}"
+  echo "  conda:         conda env create -f environment.yml   (Jupyter + Node 20)"
+  echo "tests that need them are skipped."
+fi
