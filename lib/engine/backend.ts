@@ -6,7 +6,7 @@
  * NANOINSTRUCT_BACKEND=tensorflow|wasm|cpu forces one; forcing one that cannot load is an error.
  */
 import * as tf from "@tensorflow/tfjs";
-import { createRequire } from "node:module";
+import { repoRequire } from "../paths";
 import { UserError } from "../errors";
 import { installWasmKernels } from "./wasm-kernels";
 import { installCpuKernels } from "./cpu-kernels";
@@ -26,7 +26,7 @@ export interface EngineInfo {
 
 let current: EngineInfo | null = null;
 let pending: Promise<EngineInfo> | null = null;
-const require = createRequire(import.meta.url);
+const require = repoRequire;
 
 function tryRequire(name: string): boolean {
   try {

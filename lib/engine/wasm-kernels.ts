@@ -8,7 +8,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { LIB_DIR } from "../paths";
 import { KERNEL_NAMES } from "./kernel-names";
 
 /** The subset of TF.js-wasm's backend object that kernels use. */
@@ -68,7 +69,7 @@ let wasmBackend: WasmBackend | null = null;
 let scratchPtr = 0, scratchFloats = 0;
 
 function instantiate(backend: WasmBackend): NanoExports {
-  const bytes = readFileSync(fileURLToPath(new URL("./kernels/nano_kernels.wasm", import.meta.url)));
+  const bytes = readFileSync(join(LIB_DIR, "engine", "kernels", "nano_kernels.wasm"));
   assertNoDataSegments(bytes);
   const module = new WebAssembly.Module(bytes);
   const instance = new WebAssembly.Instance(module, { env: { memory: backend.wasm.asm.memory } });

@@ -7,13 +7,13 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, isAbsolute, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { isAbsolute, join, resolve } from "node:path";
 import { UserError } from "../errors";
 import { downloadHubModel, looksLikeRepoId, type HubOptions } from "./hub";
 
 /** <repo>/data/models, from this file's location (lib/model/resolve.ts). */
-export const BUNDLED_MODELS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data", "models");
+export { BUNDLED_MODELS_DIR } from "../paths";
+import { BUNDLED_MODELS_DIR } from "../paths";
 
 export interface ResolveOptions {
   /** Where bundled models live; default BUNDLED_MODELS_DIR (tests point it elsewhere). */

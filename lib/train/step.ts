@@ -31,16 +31,20 @@ export interface Gradients {
   grads: Map<string, tf.Tensor>;
 }
 
-/** Gradients of the summed loss with respect to the model's trainable variables (and adapters'). */
-export function lossAndGradients(model: GPT, batch: TensorBatch, extra: tf.Variable[] = [], opts: ForwardOptions = {}): Gradients {
-  const vars = [...model.params.values()].filter((v) => v.trainable).concat(extra);
+/**
+ * Gradients of the summed loss with respect to `params` (by name; default: the model's trainable
+ * parameters). LoRA passes its adapter variables instead.
+ */
+export function lossAndGradients(model: GPT, batch: TensorBatch, params?: Map<string, tf.Variable>, opts: ForwardOptions = {}): Gradients {
+  const entries = [...(params ?? model.params).entries()].filter(([, v]) => v.trainable);
+  const byVar = new Map(entries.map(([name, v]) => [v.name, name]));
   const { value, grads } = tf.variableGrads(
     () => model.lossSum(batch.inputs, batch.labels, { ...opts, positions: batch.positions, attentionBias: batch.attentionBias }),
-    vars,
+    entries.map(([, v]) => v),
   );
   const lossSum = value.dataSync()[0];
   value.dispose();
   const named = new Map<string, tf.Tensor>();
-  for (const [varName, g] of Object.entries(grads)) named.set(model.paramName(varName), g);
+  for (const [varName, g] of Object.entries(grads)) named.set(byVar.get(varName) ?? varName, g);
   return { lossSum, grads: named };
 }

@@ -12,7 +12,9 @@ typedef __SIZE_TYPE__ size_t;
 
 #define MR 6   // rows of C per micro-tile
 #define NR 8   // columns of C per micro-tile (two f32x4 vectors)
-#define KC 256 // depth of one packed block: Ap (MR x KC) and one Bp panel (KC x NR) stay in L1
+#define KC 256 // depth of one packed block: an Ap panel (MR x KC) and a Bp panel (KC x NR) fit in L1
+#define NC 256 // columns of B per L2-resident block (a multiple of NR)
+#define NCP (NC + NR) // row stride of the row buffer: not a multiple of 4 KB
 
 static inline int min_i(int a, int b) { return a < b ? a : b; }
 
@@ -55,8 +57,6 @@ static void pack_b(float* Bp, const float* B, int N, int k0, int kc, int sbk, in
 }
 
 // C tile (MR x NR, row stride ldc) = or += Ap panel . Bp panel over kc depths.
-// When the tile is cut by the matrix edge, the result goes to `edge` (an MR x NR scratch) and the caller
-// copies the valid part.
 static void micro_6x8(int kc, const float* a, const float* b, float* c, int ldc, int accumulate) {
   v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   v128_t c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -96,7 +96,7 @@ static void micro_6x8(int kc, const float* a, const float* b, float* c, int ldc,
 __attribute__((export_name("matmul_scratch_floats")))
 int matmul_scratch_floats(int M, int N) {
   int mp = (M + MR - 1) / MR, np = (N + NR - 1) / NR;
-  return mp * MR * KC + np * NR * KC + MR * NR;
+  return mp * MR * KC + np * NR * KC + MR * NCP;
 }
 
 // C[M, N] (+)= A . B for `batch` matrices, where
@@ -109,7 +109,7 @@ static void gemm(float* C, int ldc, const float* A, const float* B, int M, int N
   int mp = (M + MR - 1) / MR;
   float* Ap = scratch;
   float* Bp = Ap + (size_t)mp * MR * KC;
-  float* edge = Bp + (size_t)((N + NR - 1) / NR) * NR * KC;
+  float* rowbuf = Bp + (size_t)((N + NR - 1) / NR) * NR * KC;
   const float* Ab = A;
   const float* Bb = B;
   float* Cb = C;
@@ -124,20 +124,29 @@ static void gemm(float* C, int ldc, const float* A, const float* B, int M, int N
       int acc = accumulate || k0 > 0;
       pack_b(Bp, Bb, N, k0, kc, sbk, sbn);
       pack_a(Ap, Ab, M, k0, kc, sam, sak);
-      for (int n0 = 0; n0 < N; n0 += NR) {
-        int nr = min_i(NR, N - n0);
-        const float* bpan = Bp + (size_t)(n0 / NR) * NR * kc;
+      // Blocks of NC columns of packed B stay in L2; each packed A panel (L1) sweeps one block, writing
+      // into a small row buffer with a padded stride that is copied to C afterwards. Writing C tiles
+      // directly thrashes one L1 set when C's row stride is a multiple of 4 KB (N = 1024, 2048...).
+      for (int nb = 0; nb < N; nb += NC) {
+        int nend = min_i(N, nb + NC), ncols = nend - nb;
         for (int m0 = 0; m0 < M; m0 += MR) {
           int mr = min_i(MR, M - m0);
           const float* apan = Ap + (size_t)(m0 / MR) * MR * kc;
-          float* ct = Cb + (size_t)m0 * ldc + n0;
-          if (mr == MR && nr == NR) {
-            micro_6x8(kc, apan, bpan, ct, ldc, acc);
-          } else {
-            micro_6x8(kc, apan, bpan, edge, NR, 0);
+          float* ct = Cb + (size_t)m0 * ldc + nb;
+          if (acc) {
             for (int i = 0; i < mr; i++)
-              for (int j = 0; j < nr; j++)
-                ct[(size_t)i * ldc + j] = (acc ? ct[(size_t)i * ldc + j] : 0.0f) + edge[i * NR + j];
+              for (int j = 0; j < ncols; j++) rowbuf[i * NCP + j] = ct[(size_t)i * ldc + j];
+          }
+          for (int n0 = nb; n0 < nend; n0 += NR) {
+            const float* bpan = Bp + (size_t)(n0 / NR) * NR * kc;
+            micro_6x8(kc, apan, bpan, rowbuf + (n0 - nb), NCP, acc);
+          }
+          for (int i = 0; i < mr; i++) {
+            float* dst = ct + (size_t)i * ldc;
+            const float* src = rowbuf + i * NCP;
+            int j = 0;
+            for (; j + 4 <= ncols; j += 4) wasm_v128_store(dst + j, wasm_v128_load(src + j));
+            for (; j < ncols; j++) dst[j] = src[j];
           }
         }
       }

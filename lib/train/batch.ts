@@ -1,0 +1,71 @@
+/**
+ * The one place where training data becomes tensors: collated rows of token ids (plain typed arrays from
+ * lib/data) -> a TensorBatch for the model. Packed rows (several samples per row) get per-sample
+ * positions and a block-diagonal attention bias so samples never see each other.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { IGNORE_INDEX } from "../engine/ops";
+import type { TensorBatch } from "./step";
+
+/** One training row, all arrays of the same length T. */
+export interface Row {
+  inputIds: ArrayLike<number>;
+  /** Next-token targets aligned with inputIds; IGNORE_INDEX (-100) where not trained. */
+  labels: ArrayLike<number>;
+  /** Per-token positions (packed rows restart them per sample); default 0..T-1. */
+  positionIds?: ArrayLike<number>;
+  /** Sample number of each token in a packed row (0 = padding); tokens attend only within their sample. */
+  segmentIds?: ArrayLike<number>;
+}
+
+const NEG = -1e9;
+
+/** Stacks rows (padded to the longest with `padId`, labels IGNORE_INDEX) into tensors. */
+export function rowsToBatch(rows: Row[], padId = 0): TensorBatch {
+  const B = rows.length;
+  const T = Math.max(...rows.map((r) => r.inputIds.length));
+  const inputs = new Int32Array(B * T).fill(padId);
+  const labels = new Int32Array(B * T).fill(IGNORE_INDEX);
+  const packed = rows.some((r) => r.segmentIds !== undefined);
+  const positions = packed || rows.some((r) => r.positionIds) ? new Int32Array(B * T) : null;
+  let trained = 0;
+  for (let b = 0; b < B; b++) {
+    const r = rows[b], n = r.inputIds.length;
+    for (let t = 0; t < n; t++) {
+      inputs[b * T + t] = r.inputIds[t];
+      const y = r.labels[t];
+      labels[b * T + t] = y;
+      if (y !== IGNORE_INDEX) trained++;
+      if (positions) positions[b * T + t] = r.positionIds ? r.positionIds[t] : t;
+    }
+  }
+  let attentionBias: tf.Tensor | undefined;
+  if (packed) {
+    const bias = new Float32Array(B * T * T);
+    for (let b = 0; b < B; b++) {
+      const seg = rows[b].segmentIds!, n = rows[b].inputIds.length;
+      for (let i = 0; i < T; i++) {
+        const si = i < n ? seg[i] : 0;
+        for (let j = 0; j <= i; j++) {
+          const sj = j < n ? seg[j] : 0;
+          if (si !== sj) bias[(b * T + i) * T + j] = NEG;
+        }
+      }
+    }
+    attentionBias = tf.tensor4d(bias, [B, 1, T, T]);
+  }
+  return {
+    inputs: tf.tensor2d(inputs, [B, T], "int32"),
+    labels: tf.tensor2d(labels, [B, T], "int32"),
+    positions: positions ? tf.tensor2d(positions, [B, T], "int32") : undefined,
+    attentionBias,
+    trainedTokens: trained,
+  };
+}
+
+/** Splits `rows` into micro-batches of at most `size` rows. */
+export function microBatches<T>(rows: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
