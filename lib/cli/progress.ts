@@ -1,7 +1,7 @@
 /** A one-line terminal progress display for training, fed by the trainer's callbacks. */
 import type { TrainerCallbacks } from "../train/trainer";
 
-export function progressCallbacks(maxSteps: number, quiet = false): TrainerCallbacks {
+export function progressCallbacks(_maxSteps: number, quiet = false): TrainerCallbacks {
   const tty = process.stderr.isTTY;
   let last = 0;
   const out = (s: string) => {
@@ -11,6 +11,7 @@ export function progressCallbacks(maxSteps: number, quiet = false): TrainerCallb
   };
   return {
     onStep(m) {
+      const maxSteps = m.max_steps;
       const now = Date.now();
       if (!tty && now - last < 5000 && m.step !== maxSteps) return;
       last = now;

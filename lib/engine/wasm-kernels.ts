@@ -260,6 +260,11 @@ export function nanoModule(): NanoExports | null {
   return nano && wasmBackend === (tf.backend() as unknown as WasmBackend) ? nano : null;
 }
 
+/** The wasm heap's current buffer (re-read after allocations: growth replaces it). */
+export function wasmMemoryBuffer(): ArrayBuffer {
+  return wasmBackend!.wasm.asm.memory.buffer;
+}
+
 /** Byte offset of a float32/int32 tensor's data in the wasm heap (the tensor must be on wasm). */
 export function heapOffset(t: tf.Tensor): number {
   return ptr(wasmBackend!, t);

@@ -9,6 +9,8 @@ import { writeFileAtomic } from "../fsutil";
 export interface StepMetrics {
   type: "train";
   step: number;
+  /** Steps the run will take in total. */
+  max_steps: number;
   epoch: number;
   loss: number;
   lr: number;

@@ -20,6 +20,7 @@ import { rowsToBatch, microBatches, type Row } from "./batch";
 import { lrAt, type ScheduleName } from "./schedule";
 import { listCheckpoints, pruneCheckpoints, readCheckpoint, writeCheckpoint } from "./checkpoint";
 import { MetricsLog, type EvalMetrics, type StepMetrics } from "./metrics";
+import { ReplicaPool, autoWorkers } from "./parallel";
 
 /** A dataset of training rows, addressable by index so order and resume are exact. */
 export interface RowSource {
@@ -64,13 +65,18 @@ export interface LoopConfig {
   nanGuard: "skip" | "stop";
   /** Token id used to pad rows of unequal length (its labels are always ignored). */
   padId: number;
+  /**
+   * Worker threads computing gradients in parallel (data parallelism over CPU cores): 0 = one per core
+   * (NANOINSTRUCT_WORKERS overrides), 1 = in this thread. Micro-batches shrink so each worker gets one.
+   */
+  workers: number;
 }
 
 export const DEFAULT_LOOP: LoopConfig = {
   maxSteps: 100, batchSize: 16, microBatchSize: 16, learningRate: 1e-3, schedule: "cosine", warmupSteps: 10,
   minLrRatio: 0.1, weightDecay: 0.1, beta1: 0.9, beta2: 0.95, eps: 1e-8, gradClip: 1, seed: 0,
   checkpointEvery: 0, evalEvery: 0, evalRows: 0, keepCheckpoints: 2, earlyStoppingPatience: 0,
-  earlyStoppingMinDelta: 0, nanGuard: "skip", padId: 0,
+  earlyStoppingMinDelta: 0, nanGuard: "skip", padId: 0, workers: 0,
 };
 
 export function validateLoop(c: LoopConfig): string[] {
@@ -84,7 +90,7 @@ export function validateLoop(c: LoopConfig): string[] {
     if (!Number.isInteger(v) || v < 0) e.push(`${k} must be a non-negative integer, got ${JSON.stringify(v)}`);
   };
   posInt("maxSteps"); posInt("batchSize"); posInt("microBatchSize");
-  for (const k of ["warmupSteps", "checkpointEvery", "evalEvery", "evalRows", "keepCheckpoints", "earlyStoppingPatience"] as const) nonNegInt(k);
+  for (const k of ["warmupSteps", "checkpointEvery", "evalEvery", "evalRows", "keepCheckpoints", "earlyStoppingPatience", "workers"] as const) nonNegInt(k);
   if (!(c.learningRate > 0)) e.push(`learningRate must be > 0, got ${c.learningRate}`);
   if (!["constant", "linear", "cosine"].includes(c.schedule)) e.push(`schedule must be constant, linear or cosine, got ${JSON.stringify(c.schedule)}`);
   if (!(c.minLrRatio >= 0 && c.minLrRatio <= 1)) e.push(`minLrRatio must be in [0, 1], got ${c.minLrRatio}`);
@@ -240,14 +246,26 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let finalLoss = NaN, stoppedEarly = false;
   const firstEval = step === 0 ? await runEval() : null;
   let lastEval: EvalMetrics | null = firstEval;
-  const micro = Math.min(cfg.microBatchSize, cfg.batchSize);
+  // Data parallelism applies when the whole model trains (LoRA and partial freezing run in-process).
+  // "auto" starts worker threads (a few seconds each) only when the run is long enough to repay them:
+  // about 10 s of single-core compute at ~20 GFLOP/s.
+  const rowTokens = opts.train.row(0).inputIds.length;
+  const estimatedFlops = 6 * model.parameterCount() * cfg.batchSize * rowTokens * (cfg.maxSteps - step);
+  const workers = cfg.workers === 0 ? (estimatedFlops > 2e11 ? autoWorkers() : 1) : cfg.workers;
+  const parallel = workers > 1 && opts.params === undefined && [...model.params.values()].every((v) => v.trainable);
+  const micro = parallel ? Math.min(cfg.microBatchSize, Math.ceil(cfg.batchSize / workers)) : Math.min(cfg.microBatchSize, cfg.batchSize);
+  const pool = parallel ? await ReplicaPool.create(model, workers, Math.ceil(cfg.batchSize / micro), cfg.padId) : null;
+  if (pool) cb.onMessage?.(`training on ${pool.size} worker threads (micro-batches of ${micro} rows)`);
+  try {
   while (step < cfg.maxSteps) {
     const tStep = performance.now();
     const rows: Row[] = [];
     for (let i = 0; i < cfg.batchSize; i++) rows.push(rowAt(rowsSeen + i));
     let lossSum = 0, tokens = 0;
-    const grads = new Map<string, tf.Tensor>();
-    for (const part of microBatches(rows, micro)) {
+    let grads = new Map<string, tf.Tensor>();
+    if (pool) {
+      ({ lossSum, tokens, grads } = await pool.gradients(microBatches(rows, micro), cfg.seed * 100003 + step));
+    } else for (const part of microBatches(rows, micro)) {
       const batch = rowsToBatch(part, cfg.padId);
       const g = lossAndGradients(model, batch, params, { training: true, dropoutSeed: cfg.seed * 100003 + step });
       lossSum += g.lossSum;
@@ -279,12 +297,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     } else if (tokens > 0) {
       const clip = cfg.gradClip > 0 && norm > cfg.gradClip ? cfg.gradClip / norm : 1;
       opt.apply(grads, lr, scale * clip);
+      pool?.publish(model);
     }
     tf.dispose([...grads.values()]);
     finalLoss = loss;
     const seconds = (performance.now() - tStep) / 1000;
     const m: StepMetrics = {
-      type: "train", step, epoch: rowsSeen / opts.train.size, loss, lr, grad_norm: norm, tokens,
+      type: "train", step, max_steps: cfg.maxSteps, epoch: rowsSeen / opts.train.size, loss, lr, grad_norm: norm, tokens,
       tokens_per_s: tokens / seconds, elapsed_s: (performance.now() - t0) / 1000,
       num_tensors: tf.memory().numTensors, rss_mb: process.memoryUsage().rss / 2 ** 20,
       ...(skipped ? { skipped: true } : {}),
@@ -307,6 +326,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (opts.stopAfterStep !== undefined && step >= opts.stopAfterStep) break;
     if (stoppedEarly) break;
     await yieldToEventLoop();
+  }
+  } finally {
+    await pool?.close();
   }
   opt.dispose();
   return { steps: step, finalLoss, firstEval, lastEval, stoppedEarly, resumedFrom, seconds: (performance.now() - t0) / 1000 };

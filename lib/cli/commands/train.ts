@@ -1,0 +1,40 @@
+import { readFileSync } from "node:fs";
+import type { Command } from "../command";
+import { parse, required } from "../args";
+import { UserError } from "../../errors";
+import { resolveFinetuneConfig } from "../../finetune/config";
+import { finetune } from "../../finetune/run";
+import { progressCallbacks } from "../progress";
+import { applySets } from "../set";
+
+const command: Command = {
+  name: "train",
+  summary: "fine-tune a model on instruction data (full or LoRA), resumable",
+  usage: `usage: nanoinstruct train --config FILE [--resume] [--set key=value ...] [--quiet]
+
+  The config (JSON) names at least model, data, outDir, mode (full|lora), maxSteps or epochs, batchSize,
+  learningRate, seed, checkpointEvery, evalEvery; see experiments/ for presets and lib/finetune/config.ts
+  for every field. --set overrides any key (dotted for nested ones: --set lora.rank=16).
+  --resume continues from the newest checkpoint in outDir.`,
+  async run(argv) {
+    const { values } = parse(argv, { config: { type: "string" }, resume: { type: "boolean" }, set: { type: "string", multiple: true }, quiet: { type: "boolean" } });
+    const file = required(values.config, "config");
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, "utf8"));
+    } catch (e) {
+      throw new UserError(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not valid JSON (${(e as Error).message.split("\n")[0]})`}`, 2);
+    }
+    const cfg = resolveFinetuneConfig(applySets(raw, (values.set as string[] | undefined) ?? [], file), file);
+    const r = await finetune(cfg, { resume: !!values.resume, callbacks: progressCallbacks(cfg.maxSteps || 1, !!values.quiet) });
+    const ev = r.result.lastEval, first = r.result.firstEval;
+    console.log(JSON.stringify({
+      model: r.modelDir, adapter: r.adapterDir, steps: r.result.steps, final_train_loss: r.result.finalLoss,
+      eval_loss_start: first?.eval_loss ?? null, eval_loss: ev?.eval_loss ?? null, eval_token_accuracy: ev?.eval_token_accuracy ?? null,
+      trainable_parameters: r.parameters.trainable, total_parameters: r.parameters.total, seconds: r.result.seconds,
+      resumed_from: r.result.resumedFrom, backend: r.engine.backend, device: r.engine.device, config_hash: r.configHash,
+    }));
+    return 0;
+  },
+};
+export default command;

@@ -1,0 +1,116 @@
+/**
+ * A fine-tuning run as one JSON config (experiments/*.json, like torchtune's recipes): the model, the data,
+ * the template and loss mask, full or LoRA, and the training loop. `resolveFinetuneConfig` merges a file
+ * over DEFAULT_FINETUNE and explains, in one line, the first thing that is wrong.
+ */
+import { UserError } from "../errors";
+import { DEFAULT_LOOP, validateLoop, type LoopConfig } from "../train/trainer";
+import { DEFAULT_LORA, validateLora, type LoraConfig } from "../model/lora";
+
+export interface FinetuneConfig {
+  /** The model to start from: a directory, a bundled name (nano-base) or a Hugging Face repo id. */
+  model: string;
+  /** Training data: a file in any supported format, or a mixture directory (from `nanoinstruct mix`). */
+  data: string;
+  /** Evaluation data (same forms); "" holds out `evalFraction` of `data` instead. */
+  evalData: string;
+  /** Fraction of `data` held out for evaluation when evalData is "". */
+  evalFraction: number;
+  /** Run directory: config.json, metrics.jsonl, checkpoints/, model/ (and adapter/ for LoRA). */
+  outDir: string;
+  /** "full": every weight trains; "lora": low-rank adapters only. */
+  mode: "full" | "lora";
+  /** Train for this many epochs over the data (used when maxSteps is 0). */
+  epochs: number;
+  /** Optimizer steps; 0 = derive from epochs. */
+  maxSteps: number;
+  /** Warmup as a fraction of all steps (used when warmupSteps is 0). */
+  warmupRatio: number;
+  /** Prompt template: alpaca, flan, chatml, tulu, plain. */
+  template: string;
+  /** Which tokens train: completion (responses), assistant (all assistant turns), last-turn, all. */
+  mask: "completion" | "assistant" | "last-turn" | "all";
+  /** Longest training row in tokens (at most the model's context). */
+  maxLength: number;
+  /** "none", or "bfd": several examples per row with a block-diagonal mask. */
+  packing: "none" | "bfd";
+  /** For examples longer than maxLength. */
+  truncation: "drop" | "truncate-left-prompt" | "truncate-right";
+  /** Train only the last N transformer blocks (0 = all); full mode only. */
+  freezeAllButLast: number;
+  lora: LoraConfig;
+  /** Optimizer, schedule, batch, evaluation, checkpoints (maxSteps/warmupSteps are filled in from above). */
+  train: LoopConfig;
+}
+
+export const DEFAULT_FINETUNE: FinetuneConfig = {
+  model: "nano-base",
+  data: "",
+  evalData: "",
+  evalFraction: 0.05,
+  outDir: "runs/finetune",
+  mode: "full",
+  epochs: 1,
+  maxSteps: 0,
+  warmupRatio: 0.03,
+  template: "alpaca",
+  mask: "completion",
+  maxLength: 256,
+  packing: "none",
+  truncation: "truncate-left-prompt",
+  freezeAllButLast: 0,
+  lora: DEFAULT_LORA,
+  train: { ...DEFAULT_LOOP, maxSteps: 1, batchSize: 16, microBatchSize: 16, learningRate: 1e-3, warmupSteps: 0, minLrRatio: 0, weightDecay: 0, beta2: 0.999, evalEvery: 50, evalRows: 256, checkpointEvery: 100 },
+};
+
+const TOP_KEYS = Object.keys(DEFAULT_FINETUNE);
+
+/** Keys the CLI accepts at the top level as shorthands for train.* (the issue's flat config). */
+const LOOP_SHORTHANDS = ["batchSize", "learningRate", "seed", "checkpointEvery", "evalEvery", "microBatchSize", "weightDecay", "schedule", "gradClip", "workers"] as const;
+
+export function resolveFinetuneConfig(raw: unknown, file: string): FinetuneConfig {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new UserError(`${file}: expected a JSON object`, 2);
+  const obj = { ...(raw as Record<string, unknown>) };
+  const trainRaw = { ...((obj.train ?? {}) as Record<string, unknown>) };
+  for (const k of LOOP_SHORTHANDS) {
+    if (k in obj) {
+      trainRaw[k] = obj[k];
+      delete obj[k];
+    }
+  }
+  for (const k of Object.keys(obj)) {
+    if (!TOP_KEYS.includes(k)) throw new UserError(`${file}: unknown key '${k}' (known: ${[...TOP_KEYS, ...LOOP_SHORTHANDS].join(", ")})`, 2);
+  }
+  for (const k of Object.keys(trainRaw)) if (!(k in DEFAULT_LOOP)) throw new UserError(`${file}: unknown key 'train.${k}'`, 2);
+  const loraRaw = (obj.lora ?? {}) as Record<string, unknown>;
+  for (const k of Object.keys(loraRaw)) if (!(k in DEFAULT_LORA)) throw new UserError(`${file}: unknown key 'lora.${k}'`, 2);
+  const cfg: FinetuneConfig = {
+    ...DEFAULT_FINETUNE, ...(obj as Partial<FinetuneConfig>),
+    lora: { ...DEFAULT_LORA, ...(loraRaw as Partial<LoraConfig>) },
+    train: { ...DEFAULT_FINETUNE.train, ...(trainRaw as Partial<LoopConfig>) },
+  };
+  for (const [k, v] of Object.entries(cfg)) {
+    const want = typeof (DEFAULT_FINETUNE as unknown as Record<string, unknown>)[k];
+    if (typeof v !== want) throw new UserError(`${file}: '${k}' must be a ${want}, got ${JSON.stringify(v)}`, 2);
+  }
+  for (const [k, v] of Object.entries(cfg.train)) {
+    const want = typeof (DEFAULT_LOOP as unknown as Record<string, unknown>)[k];
+    if (typeof v !== want) throw new UserError(`${file}: 'train.${k}' must be a ${want}, got ${JSON.stringify(v)}`, 2);
+  }
+  const errors: string[] = [];
+  if (!cfg.data) errors.push("'data' is required (a data file or a mixture directory)");
+  if (!cfg.model) errors.push("'model' is required");
+  if (!["full", "lora"].includes(cfg.mode)) errors.push(`'mode' must be full or lora, got ${JSON.stringify(cfg.mode)}`);
+  if (!(cfg.epochs > 0) && !(cfg.maxSteps > 0)) errors.push("set 'maxSteps' or 'epochs' to a positive number");
+  if (!Number.isInteger(cfg.maxSteps) || cfg.maxSteps < 0) errors.push(`'maxSteps' must be a non-negative integer, got ${cfg.maxSteps}`);
+  if (!(cfg.evalFraction >= 0 && cfg.evalFraction < 1)) errors.push(`'evalFraction' must be in [0, 1), got ${cfg.evalFraction}`);
+  if (!(cfg.warmupRatio >= 0 && cfg.warmupRatio < 1)) errors.push(`'warmupRatio' must be in [0, 1), got ${cfg.warmupRatio}`);
+  if (!["completion", "assistant", "last-turn", "all"].includes(cfg.mask)) errors.push(`'mask' must be completion, assistant, last-turn or all, got ${JSON.stringify(cfg.mask)}`);
+  if (!["none", "bfd"].includes(cfg.packing)) errors.push(`'packing' must be none or bfd, got ${JSON.stringify(cfg.packing)}`);
+  if (!Number.isInteger(cfg.maxLength) || cfg.maxLength < 8) errors.push(`'maxLength' must be an integer >= 8, got ${cfg.maxLength}`);
+  if (!Number.isInteger(cfg.freezeAllButLast) || cfg.freezeAllButLast < 0) errors.push(`'freezeAllButLast' must be a non-negative integer`);
+  if (cfg.mode === "lora") errors.push(...validateLora(cfg.lora));
+  errors.push(...validateLoop({ ...cfg.train, maxSteps: Math.max(1, cfg.train.maxSteps) }).map((e) => `train.${e}`));
+  if (errors.length) throw new UserError(`${file}: ${errors[0]}`, 2);
+  return cfg;
+}

@@ -1,0 +1,72 @@
+/**
+ * Fine-tuning data: records from a file or a mixture directory, an evaluation split, and the rows the
+ * trainer consumes (template rendered, loss-masked, tokenized by parts, collated).
+ */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { UserError } from "../errors";
+import { loadRecords } from "../data/load";
+import type { InstructionRecord } from "../data/record";
+import { getTemplate, type TemplateSpec } from "../data/templates/registry";
+import { tokenizeRecords, type MaskMode } from "../data/templates/tokenize";
+import { collate, type CollateStats } from "../data/collate";
+import type { Tokenizer } from "../tokenizer";
+import type { Row } from "../train/batch";
+import { splitmix32 } from "../model/init";
+
+/** A data file, or a mixture directory (manifest.json names its JSONL). */
+export function dataFile(path: string): string {
+  if (!existsSync(path)) throw new UserError(`${path}: no such file or directory`, 2);
+  if (!statSync(path).isDirectory()) return path;
+  const manifest = join(path, "manifest.json");
+  if (!existsSync(manifest)) throw new UserError(`${path}: a directory without manifest.json (expected a mixture from 'nanoinstruct mix')`, 2);
+  const file = (JSON.parse(readFileSync(manifest, "utf8")) as { file?: string }).file ?? "data.jsonl";
+  return join(path, file);
+}
+
+/** Loads records leniently (bad ones are reported through `warn`, never silently dropped). */
+export async function loadInstructionData(path: string, warn: (s: string) => void = () => {}): Promise<InstructionRecord[]> {
+  const res = await loadRecords(dataFile(path), { mode: "lenient" });
+  if (res.counts.invalid > 0) {
+    warn(`${res.file}: ${res.counts.invalid} of ${res.counts.read} records invalid and skipped (run 'nanoinstruct data inspect ${res.file}')`);
+  }
+  if (res.records.length === 0) throw new UserError(`${res.file}: no valid records`, 1);
+  return res.records;
+}
+
+/** A seeded split: `fraction` of the records (at least 1 when fraction > 0) go to evaluation. */
+export function splitRecords(records: InstructionRecord[], fraction: number, seed: number): { train: InstructionRecord[]; eval: InstructionRecord[] } {
+  if (fraction <= 0) return { train: records, eval: [] };
+  const rand = splitmix32((seed * 2654435761 + 99) >>> 0);
+  const idx = records.map((_, i) => i);
+  for (let i = idx.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [idx[i], idx[j]] = [idx[j], idx[i]];
+  }
+  const n = Math.max(1, Math.round(records.length * fraction));
+  const evalSet = new Set(idx.slice(0, n));
+  return { train: records.filter((_, i) => !evalSet.has(i)), eval: records.filter((_, i) => evalSet.has(i)) };
+}
+
+export interface PreparedRows {
+  rows: Row[];
+  stats: CollateStats & { records: number; noTrainedTokensRecords: number };
+}
+
+/** Records -> trainer rows. */
+export function prepareRows(records: InstructionRecord[], tokenizer: Tokenizer, o: {
+  template: TemplateSpec; mask: MaskMode; maxLength: number; packing: "none" | "bfd"; truncation: "drop" | "truncate-left-prompt" | "truncate-right";
+}): PreparedRows {
+  const template = getTemplate(o.template);
+  const { examples, noTrainedTokens } = tokenizeRecords(template, records, tokenizer, { mask: o.mask });
+  const padId = tokenizer.padId ?? 0;
+  const { rows, stats } = collate(examples, { maxLength: o.maxLength, packing: o.packing, truncation: o.truncation, padId, padding: "longest" });
+  const packed = o.packing === "bfd";
+  return {
+    rows: rows.map((r) => ({
+      inputIds: r.inputIds.subarray(0, r.length), labels: r.labels.subarray(0, r.length),
+      ...(packed ? { positionIds: r.positionIds.subarray(0, r.length), segmentIds: r.segmentIds.subarray(0, r.length) } : {}),
+    })),
+    stats: { ...stats, records: records.length, noTrainedTokensRecords: noTrainedTokens.length },
+  };
+}

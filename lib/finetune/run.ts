@@ -1,0 +1,78 @@
+/**
+ * `nanoinstruct train`: fine-tune a model on instruction data, full or LoRA, and save a model directory
+ * that loads everywhere a model is named (and in Hugging Face transformers). The run directory holds the
+ * resolved config with its hash, metrics.jsonl, checkpoints and the final model.
+ */
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { writeJsonAtomic } from "../fsutil";
+import { loadModel, saveModel } from "../model/load";
+import { applyLora, freezeAllButLastBlocks, mergeLora, parameterCounts, saveLoraAdapters } from "../model/lora";
+import { train, arraySource, type TrainerCallbacks, type TrainResult } from "../train/trainer";
+import { configHash } from "../pretrain/run";
+import { loadInstructionData, prepareRows, splitRecords, type PreparedRows } from "./data";
+import type { FinetuneConfig } from "./config";
+import type { EngineInfo } from "../engine/backend";
+import { UserError } from "../errors";
+
+export interface FinetuneReport {
+  config: FinetuneConfig;
+  configHash: string;
+  engine: EngineInfo;
+  parameters: { trainable: number; total: number };
+  data: { train: PreparedRows["stats"]; eval: PreparedRows["stats"] | null };
+  result: TrainResult;
+  modelDir: string;
+  adapterDir: string | null;
+}
+
+export async function finetune(cfg: FinetuneConfig, opts: { resume?: boolean; callbacks?: TrainerCallbacks; stopAfterStep?: number } = {}): Promise<FinetuneReport> {
+  const say = opts.callbacks?.onMessage ?? (() => {});
+  const loaded = await loadModel(cfg.model);
+  const { model, tokenizer, engine } = loaded;
+  if (cfg.maxLength > model.config.blockSize) {
+    throw new UserError(`maxLength ${cfg.maxLength} exceeds the model's context (${model.config.blockSize} tokens)`, 2);
+  }
+  const records = await loadInstructionData(cfg.data, say);
+  const split = cfg.evalData ? { train: records, eval: await loadInstructionData(cfg.evalData, say) } : splitRecords(records, cfg.evalFraction, cfg.train.seed);
+  const shape = { template: cfg.template as never, mask: cfg.mask, maxLength: cfg.maxLength, packing: cfg.packing, truncation: cfg.truncation };
+  const trainRows = prepareRows(split.train, tokenizer, shape);
+  const evalRows = split.eval.length ? prepareRows(split.eval, tokenizer, { ...shape, packing: "none" }) : null;
+  const s = trainRows.stats;
+  say(`data: ${s.records} records -> ${s.rows} rows (${s.trainedTokens} trained tokens; ${s.truncated} truncated, ${s.dropped} dropped, ${s.noTrainedTokensRecords} without a target)` +
+    (evalRows ? `; eval ${evalRows.stats.rows} rows` : ""));
+  if (trainRows.rows.length === 0) throw new UserError(`${cfg.data}: no training rows left after templating and truncation`, 1);
+
+  let adapters: Map<string, tf.Variable> | undefined;
+  if (cfg.mode === "lora") adapters = applyLora(model, cfg.lora);
+  else if (cfg.freezeAllButLast > 0) freezeAllButLastBlocks(model, cfg.freezeAllButLast);
+  const counts = parameterCounts(model, adapters);
+  say(`${cfg.mode === "lora" ? `LoRA r=${cfg.lora.rank}` : "full fine-tuning"}: ${counts.trainable.toLocaleString("en-US")} of ${counts.total.toLocaleString("en-US")} parameters train, on ${engine.backend} (${engine.device})`);
+
+  const maxSteps = cfg.maxSteps > 0 ? cfg.maxSteps : Math.max(1, Math.ceil((cfg.epochs * trainRows.rows.length) / cfg.train.batchSize));
+  const warmupSteps = cfg.train.warmupSteps > 0 ? cfg.train.warmupSteps : Math.round(cfg.warmupRatio * maxSteps);
+  const loop = { ...cfg.train, maxSteps, warmupSteps, padId: tokenizer.padId ?? 0 };
+  const resolved = { ...cfg, train: loop };
+  const hash = configHash(resolved);
+  writeJsonAtomic(join(cfg.outDir, "config.json"), { ...resolved, configHash: hash });
+  writeJsonAtomic(join(cfg.outDir, "run.json"), { engine, device: engine.device, base: loaded.dir, parameters: counts, data: { train: trainRows.stats, eval: evalRows?.stats ?? null } });
+
+  const trainable = adapters ?? (cfg.freezeAllButLast > 0 ? new Map([...model.params].filter(([, v]) => v.trainable)) : undefined);
+  const result = await train({
+    model, params: trainable, train: arraySource(trainRows.rows), eval: evalRows ? arraySource(evalRows.rows) : undefined,
+    config: loop, runDir: cfg.outDir, resume: opts.resume, configHash: hash, callbacks: opts.callbacks, stopAfterStep: opts.stopAfterStep,
+  });
+
+  const modelDir = join(cfg.outDir, "model");
+  let adapterDir: string | null = null;
+  const extra = { template: cfg.template, base: cfg.model, mode: cfg.mode, run: cfg.outDir, configHash: hash };
+  if (adapters) {
+    adapterDir = join(cfg.outDir, "adapter");
+    await saveLoraAdapters(adapterDir, model, cfg.lora, cfg.model);
+    mergeLora(model);
+  }
+  if (opts.stopAfterStep === undefined || result.steps >= maxSteps) await saveModel(modelDir, model, tokenizer, { extra });
+  model.dispose();
+  for (const v of adapters?.values() ?? []) v.dispose();
+  return { config: resolved, configHash: hash, engine, parameters: counts, data: { train: trainRows.stats, eval: evalRows?.stats ?? null }, result, modelDir, adapterDir };
+}
