@@ -1,0 +1,122 @@
+/**
+ * One evaluation of a model against a baseline: load both, generate on the evaluation set with the
+ * tuned model's template (cached), judge every pair, and summarize into win-rate with a bootstrap CI,
+ * length-controlled win-rate, per-cluster/per-task breakdowns and reference metrics.
+ */
+import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { UserError } from "../errors";
+import { writeFileAtomic, writeJsonAtomic } from "../fsutil";
+import { loadModel, type LoadedModel } from "../model/load";
+import { loadRecords } from "../data/load";
+import { promptText, type InstructionRecord } from "../data/record";
+import { getTemplate } from "../data/templates/registry";
+import { generateWorld } from "../world/index";
+import { evalSet } from "../tasks/generate";
+import { verifyRecord } from "../tasks/render";
+import { dataFile } from "../finetune/data";
+import { generateForEval, modelHash, type EvalDecoding, type GeneratedOutput } from "./generate-eval";
+import { VerifierJudge } from "./judges/verifier";
+import { ReferenceJudge } from "./judges/reference";
+import { LlmJudge } from "./judges/llm";
+import { judgeAll } from "./judges/run";
+import type { Judge, JudgeItem, Judgment } from "./judges/types";
+import { summarize, type EvalSummary } from "./summary";
+
+export type JudgeName = "verifier" | "reference" | "llm";
+
+export interface EvalOptions {
+  model: string;
+  baseline: string;
+  /** A data file, a mixture directory, or a task-library set: "tasks" (all), "cluster:NAME", "task:NAME" (comma-separated). */
+  evalSet: string;
+  judge: JudgeName;
+  judgeUrl?: string;
+  judgeModel?: string;
+  outDir: string;
+  /** Held-out examples per task for task-library sets. */
+  perTask: number;
+  /** Template for both models' prompts; default: the tuned model's (config.json "nanoinstruct".template), else alpaca. */
+  template?: string;
+  decoding?: Partial<EvalDecoding>;
+  seed: number;
+  onProgress?: (what: string) => void;
+}
+
+export const DEFAULT_EVAL: Omit<EvalOptions, "model" | "baseline" | "evalSet" | "outDir"> = { judge: "verifier", perTask: 20, seed: 0 };
+
+/** The world a bundled/pretrained model was trained on (its config records the seed), default seed 0. */
+function worldSeedOf(m: LoadedModel): number {
+  const s = m.info.extra.worldSeed;
+  return typeof s === "number" ? s : 0;
+}
+
+/** Resolves --eval-set to records. */
+export async function loadEvalSet(spec: string, worldSeed: number, perTask: number, seed: number): Promise<InstructionRecord[]> {
+  const isTaskSpec = spec === "tasks" || /^(cluster|task|tasks):/.test(spec);
+  if (!isTaskSpec) {
+    if (!existsSync(spec)) throw new UserError(`--eval-set ${spec}: no such file (or use "tasks", "cluster:NAME", "task:NAME")`, 2);
+    const res = await loadRecords(dataFile(spec), { mode: "lenient" });
+    if (res.records.length === 0) throw new UserError(`${spec}: no valid records`, 1);
+    return res.records;
+  }
+  const world = generateWorld(worldSeed);
+  if (spec === "tasks" || spec === "tasks:all") return evalSet(world, { perTask, seed });
+  const clusters: string[] = [], tasks: string[] = [];
+  for (const part of spec.split(",")) {
+    const [kind, name] = part.split(":");
+    if (kind === "cluster") clusters.push(name);
+    else if (kind === "task") tasks.push(name);
+    else throw new UserError(`--eval-set: '${part}' is not cluster:NAME or task:NAME`, 2);
+  }
+  return evalSet(world, { clusters: clusters.length ? clusters : undefined, tasks: tasks.length ? tasks : undefined, perTask, seed });
+}
+
+function makeJudge(o: EvalOptions, records: Map<string, InstructionRecord>): Judge {
+  if (o.judge === "verifier") {
+    return new VerifierJudge((item) => {
+      const r = records.get(item.id);
+      if (!r || !r.metadata.verifier) return undefined;
+      return (out: string) => verifyRecord(r, out);
+    });
+  }
+  if (o.judge === "reference") return new ReferenceJudge();
+  if (!o.judgeUrl || !o.judgeModel) throw new UserError("--judge llm needs --judge-url and --judge-model", 2);
+  return new LlmJudge({ baseURL: o.judgeUrl, model: o.judgeModel, seed: o.seed, cacheFile: join(o.outDir, "llm-judgments.cache.jsonl") });
+}
+
+export interface EvalResult {
+  summary: EvalSummary;
+  items: JudgeItem[];
+  judgments: Judgment[];
+  outputs: { model: GeneratedOutput[]; baseline: GeneratedOutput[] };
+}
+
+export async function runEvaluation(o: EvalOptions): Promise<EvalResult> {
+  const say = o.onProgress ?? (() => {});
+  const tuned = await loadModel(o.model);
+  const base = await loadModel(o.baseline);
+  try {
+    const templateName = o.template ?? (typeof tuned.info.extra.template === "string" ? tuned.info.extra.template : "alpaca");
+    const template = getTemplate(templateName as never);
+    const records = await loadEvalSet(o.evalSet, worldSeedOf(base), o.perTask, o.seed);
+    say(`evaluation set: ${records.length} items; template ${templateName}; judge ${o.judge}`);
+    const cache = join(o.outDir, "generations.cache.jsonl");
+    const gen = (m: LoadedModel, name: string) => generateForEval(m.model, m.tokenizer, modelHash(m.dir), template, records,
+      { ...o.decoding, seed: o.seed }, cache, (d, n) => say(`generating (${name}) ${d}/${n}`));
+    const a = gen(tuned, "model"), b = gen(base, "baseline");
+    const byId = new Map(records.map((r) => [r.id, r]));
+    const items: JudgeItem[] = records.map((r, i) => ({
+      id: r.id, instruction: promptText(r), reference: r.references ?? [r.messages[r.messages.length - 1].content],
+      outputA: a[i].text, outputB: b[i].text, task: r.task, cluster: r.cluster,
+    }));
+    const judgments = await judgeAll(makeJudge(o, byId), items);
+    const summary = summarize(items, judgments, { model: o.model, baseline: o.baseline, judge: o.judge, winRate: { seed: o.seed } });
+    writeFileAtomic(join(o.outDir, "judgments.jsonl"), judgments.map((j, i) => JSON.stringify({ ...j, task: items[i].task, cluster: items[i].cluster, output_model: items[i].outputA, output_baseline: items[i].outputB })).join("\n") + "\n");
+    writeJsonAtomic(join(o.outDir, "summary.json"), summary);
+    return { summary, items, judgments, outputs: { model: a, baseline: b } };
+  } finally {
+    tuned.model.dispose();
+    base.model.dispose();
+  }
+}
