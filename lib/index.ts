@@ -36,6 +36,34 @@ export { recordProblems, validateRecords, formatIssue, type Issue, type Validati
 export { datasetStats, lengthStats, statsRows, countRows, type DatasetStats, type LengthStats } from "./data/stats";
 export { writeRecords, parseFormatSpec } from "./data/formats/index";
 
+// Prompt templates, tokenization with loss masks, collation, packing, mask views.
+export {
+  getTemplate, isTemplateName, TEMPLATE_NAMES, TEMPLATE_TYPES, isTemplateType, alpacaTemplate, chatTemplate, chatmlTemplate, tuluTemplate, plainTemplate,
+  flanTemplate, jinjaTemplate, ALPACA_PROMPT_INPUT, ALPACA_PROMPT_NO_INPUT, GENERIC_PATTERNS, fillPattern, optionsText,
+  MASK_MODES, tokenizeExample, tokenizePrompt, tokenizeRecords, trainedTokens,
+  type Template, type TemplateSpec, type TemplateName, type TemplateType, type Segment, type SegmentRole, type Rendered, type PromptInput,
+  type FlanPattern, type FlanTemplateOptions, type JinjaTemplateOptions, type MaskMode, type TokenizeOptions, type TokenizedExample,
+} from "./data/templates/index";
+export {
+  collate, validateCollateConfig, DEFAULT_COLLATE_CONFIG, fitExample, stackRows, BatchIterator, epochOrder, DEFAULT_BATCH_OPTIONS,
+  type CollateConfig, type CollateStats, type Collated, type ExampleLike, type Row as CollatedRow, type Batch as CollatedBatch,
+  type BatchOptions, type BatchState, type TruncationPolicy, type PackingMode, type PaddingMode,
+} from "./data/collate";
+export { bestFitDecreasing, blockCausalMask, attends, wrapDocuments } from "./data/pack";
+export { maskView, viewTokens, type MaskViewFormat, type MaskViewOptions } from "./data/mask-view";
+
+// Mixtures: recipes, sources, cleaning (dedup, decontamination), tables for notebooks.
+export {
+  validateRecipe, DEFAULT_RECIPE, FLAN_EXAMPLE_CAP, registerSource, unregisterSource, registeredSources, recordsSource, templateMixRates,
+  allocate, excludedClusters, leaveOneClusterOut, buildMixture, writeMixture,
+  type MixtureRecipe, type SourceSpec, type StrategySpec, type TemplateMix, type SourceFactory, type SourceContext, type SourcePool,
+  type MixtureResult, type MixtureManifest, type HeldOutRun,
+} from "./data/mixture/index";
+export { rougeL, rougeTokens, lcsLength, findNearDuplicates, type RougeScore, type NearDuplicate } from "./data/rouge";
+export { dedupRecords, normalizeText, DEFAULT_DEDUP_CONFIG, type DedupConfig, type DuplicateRemoval } from "./data/dedup";
+export { decontaminate, ngramIndex, NgramIndex, DEFAULT_DECONTAMINATE_CONFIG, type DecontaminateConfig, type ContaminationRemoval } from "./data/decontaminate";
+export { recordsTable, countsTable, examplesTable, trainedFractionTable, lengthHistogramTable, manifestCountsTable } from "./data/tables";
+
 // Training.
 export { train, evaluate, arraySource, DEFAULT_LOOP, validateLoop, type LoopConfig, type RowSource, type TrainerCallbacks, type TrainResult } from "./train/trainer";
 export { AdamW, DEFAULT_ADAMW, decays, globalNorm } from "./train/optimizer";
@@ -48,6 +76,21 @@ export { lossAndGradients, type TensorBatch } from "./train/step";
 export { pretrain } from "./pretrain/run";
 export { DEFAULT_PRETRAIN, resolvePretrainConfig, type PretrainConfig } from "./pretrain/config";
 export { runProbes, alpacaPrompt } from "./pretrain/probes";
+
+// Fine-tuning, evaluation, serving, and the quickstart.
+export { finetune, type FinetuneReport, type FinetuneOptions } from "./finetune/run";
+export { DEFAULT_FINETUNE, resolveFinetuneConfig, type FinetuneConfig } from "./finetune/config";
+export { applyLora, mergeLora, unmergeLora, removeLora, saveLoraAdapters, loadLoraAdapters, freezeAllButLastBlocks, parameterCounts, DEFAULT_LORA, type LoraConfig } from "./model/lora";
+export { runEvaluation, loadEvalSet, DEFAULT_EVAL, type EvalOptions, type EvalResult } from "./eval/pipeline";
+export { generateForEval, modelHash, DEFAULT_EVAL_DECODING, type EvalDecoding } from "./eval/generate-eval";
+export { squadNormalize, exactMatch, tokenF1, rougeLF1, chrF, METRIC_NAMES, type MetricName } from "./eval/metrics";
+export { winRate, winRateBy, bootstrapMeanCI, DEFAULT_WIN_RATE_CONFIG, type PreferenceRecord, type WinRateStats } from "./eval/winrate";
+export { lengthControlledWinRate, type LengthControlResult } from "./eval/length-control";
+export { summarize, summarizeModels, formatSummary, formatComparison, type EvalSummary } from "./eval/summary";
+export { VerifierJudge, ReferenceJudge, LlmJudge, judgeAll, positionBias, type Judge, type JudgeItem, type Judgment } from "./eval/judges/index";
+export { startServer, type RunningServer } from "./serve/server";
+export { ModelEngine } from "./serve/engine";
+export { quickstart, quickstartConfig, type QuickstartConfig, type QuickstartResult, type Scale } from "./quickstart/run";
 
 // Plots and tables.
 export * from "./viz/index";

@@ -41,6 +41,8 @@ export interface EvalOptions {
   decoding?: Partial<EvalDecoding>;
   seed: number;
   onProgress?: (what: string) => void;
+  /** Evaluation records given directly (instead of evalSet). */
+  records?: InstructionRecord[];
 }
 
 export const DEFAULT_EVAL: Omit<EvalOptions, "model" | "baseline" | "evalSet" | "outDir"> = { judge: "verifier", perTask: 20, seed: 0 };
@@ -99,7 +101,7 @@ export async function runEvaluation(o: EvalOptions): Promise<EvalResult> {
   try {
     const templateName = o.template ?? (typeof tuned.info.extra.template === "string" ? tuned.info.extra.template : "alpaca");
     const template = getTemplate(templateName as never);
-    const records = await loadEvalSet(o.evalSet, worldSeedOf(base), o.perTask, o.seed);
+    const records = o.records ?? await loadEvalSet(o.evalSet, worldSeedOf(base), o.perTask, o.seed);
     say(`evaluation set: ${records.length} items; template ${templateName}; judge ${o.judge}`);
     const cache = join(o.outDir, "generations.cache.jsonl");
     const gen = (m: LoadedModel, name: string) => generateForEval(m.model, m.tokenizer, modelHash(m.dir), template, records,

@@ -99,6 +99,7 @@ export function resolveFinetuneConfig(raw: unknown, file: string): FinetuneConfi
   }
   const errors: string[] = [];
   if (!cfg.data) errors.push("'data' is required (a data file or a mixture directory)");
+
   if (!cfg.model) errors.push("'model' is required");
   if (!["full", "lora"].includes(cfg.mode)) errors.push(`'mode' must be full or lora, got ${JSON.stringify(cfg.mode)}`);
   if (!(cfg.epochs > 0) && !(cfg.maxSteps > 0)) errors.push("set 'maxSteps' or 'epochs' to a positive number");

@@ -14,6 +14,7 @@ import { loadInstructionData, prepareRows, splitRecords, type PreparedRows } fro
 import type { FinetuneConfig } from "./config";
 import type { EngineInfo } from "../engine/backend";
 import { UserError } from "../errors";
+import type { InstructionRecord } from "../data/record";
 
 export interface FinetuneReport {
   config: FinetuneConfig;
@@ -26,15 +27,28 @@ export interface FinetuneReport {
   adapterDir: string | null;
 }
 
-export async function finetune(cfg: FinetuneConfig, opts: { resume?: boolean; callbacks?: TrainerCallbacks; stopAfterStep?: number } = {}): Promise<FinetuneReport> {
+export interface FinetuneOptions {
+  resume?: boolean;
+  callbacks?: TrainerCallbacks;
+  /** Test hook: stop as if killed after this step. */
+  stopAfterStep?: number;
+  /** In-memory training records (instead of cfg.data), e.g. from the task library. */
+  records?: InstructionRecord[];
+  /** In-memory evaluation records (instead of cfg.evalData / evalFraction). */
+  evalRecords?: InstructionRecord[];
+}
+
+export async function finetune(cfg: FinetuneConfig, opts: FinetuneOptions = {}): Promise<FinetuneReport> {
   const say = opts.callbacks?.onMessage ?? (() => {});
   const loaded = await loadModel(cfg.model);
   const { model, tokenizer, engine } = loaded;
   if (cfg.maxLength > model.config.blockSize) {
     throw new UserError(`maxLength ${cfg.maxLength} exceeds the model's context (${model.config.blockSize} tokens)`, 2);
   }
-  const records = await loadInstructionData(cfg.data, say);
-  const split = cfg.evalData ? { train: records, eval: await loadInstructionData(cfg.evalData, say) } : splitRecords(records, cfg.evalFraction, cfg.train.seed);
+  const records = opts.records ?? await loadInstructionData(cfg.data, say);
+  const split = opts.evalRecords ? { train: records, eval: opts.evalRecords }
+    : cfg.evalData ? { train: records, eval: await loadInstructionData(cfg.evalData, say) }
+    : splitRecords(records, cfg.evalFraction, cfg.train.seed);
   const shape = { template: cfg.template as never, mask: cfg.mask, maxLength: cfg.maxLength, packing: cfg.packing, truncation: cfg.truncation };
   const trainRows = prepareRows(split.train, tokenizer, shape);
   const evalRows = split.eval.length ? prepareRows(split.eval, tokenizer, { ...shape, packing: "none" }) : null;

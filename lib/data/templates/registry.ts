@@ -1,0 +1,47 @@
+/** Templates by name, or from a Hugging Face chat template, with per-template options. */
+import { UserError } from "../../errors";
+import type { Template } from "./types";
+import { alpacaTemplate } from "./alpaca";
+import { chatmlTemplate, plainTemplate, tuluTemplate } from "./chat";
+import { flanTemplate, type FlanTemplateOptions } from "./flan";
+import { jinjaTemplate, type JinjaTemplateOptions } from "./jinja";
+
+export const TEMPLATE_NAMES = ["alpaca", "flan", "flan-zero-shot", "flan-few-shot", "chatml", "tulu", "plain"] as const;
+export type TemplateName = (typeof TEMPLATE_NAMES)[number];
+
+/**
+ * What `getTemplate` accepts: a name; a name with options (`{name: "flan-few-shot", maxExemplars: 5}`);
+ * or `{jinja: "..."}` for a chat template. `eosToken` is the EOS text shown in rendered strings.
+ */
+export type TemplateSpec =
+  | TemplateName
+  | ({ name: TemplateName } & Partial<FlanTemplateOptions>)
+  | (Partial<JinjaTemplateOptions> & { jinja: string });
+
+export function isTemplateName(s: unknown): s is TemplateName {
+  return typeof s === "string" && (TEMPLATE_NAMES as readonly string[]).includes(s);
+}
+
+export function getTemplate(spec: TemplateSpec): Template {
+  if (typeof spec === "object" && spec !== null && "jinja" in spec) return jinjaTemplate(spec);
+  const { name, ...options } = typeof spec === "string" ? { name: spec } : (spec ?? {}) as { name?: unknown };
+  if (!isTemplateName(name)) throw new UserError(`unknown template '${String(name)}': use one of ${TEMPLATE_NAMES.join(", ")}, or {jinja: "..."}`, 2);
+  const o = options as Partial<FlanTemplateOptions>;
+  switch (name) {
+    case "alpaca":
+      return alpacaTemplate(o);
+    case "chatml":
+      return chatmlTemplate(o);
+    case "tulu":
+      return tuluTemplate(o);
+    case "plain":
+      return plainTemplate(o);
+    case "flan":
+      // Follows each record's template_type (what a mixture assigned); zero-shot with options otherwise.
+      return flanTemplate({ followRecord: true, ...o }, "flan");
+    case "flan-zero-shot":
+      return flanTemplate({ type: "zs_opt", ...o }, name);
+    case "flan-few-shot":
+      return flanTemplate({ type: "fs_opt", ...o }, name);
+  }
+}
