@@ -64,6 +64,15 @@ export { dedupRecords, normalizeText, DEFAULT_DEDUP_CONFIG, type DedupConfig, ty
 export { decontaminate, ngramIndex, NgramIndex, DEFAULT_DECONTAMINATE_CONFIG, type DecontaminateConfig, type ContaminationRemoval } from "./data/decontaminate";
 export { recordsTable, countsTable, examplesTable, trainedFractionTable, lengthHistogramTable, manifestCountsTable } from "./data/tables";
 
+// The FLAN-style task library on the synthetic world.
+export * as tasks from "./tasks/index";
+export {
+  taskLibrary, taskExamples, renderExample, verifyRecord, generateRecords, recordsForSource, evalSet, checkOutput,
+  resolveSource as resolveTaskSource, verify as verifyTaskOutput,
+  type TaskExample, type VerifierSpec, type GenerateOptions, type EvalSetOptions,
+} from "./tasks/index";
+export { registerTaskSource, TASKS_SOURCE } from "./tasks/mixture-source";
+
 // Training.
 export { train, evaluate, arraySource, DEFAULT_LOOP, validateLoop, type LoopConfig, type RowSource, type TrainerCallbacks, type TrainResult } from "./train/trainer";
 export { AdamW, DEFAULT_ADAMW, decays, globalNorm } from "./train/optimizer";

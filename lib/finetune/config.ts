@@ -71,6 +71,7 @@ const LOOP_SHORTHANDS = ["batchSize", "learningRate", "seed", "checkpointEvery",
 export function resolveFinetuneConfig(raw: unknown, file: string): FinetuneConfig {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new UserError(`${file}: expected a JSON object`, 2);
   const obj = { ...(raw as Record<string, unknown>) };
+  delete obj["//"]; // a comment line, as in experiments/*.json
   const trainRaw = { ...((obj.train ?? {}) as Record<string, unknown>) };
   for (const k of LOOP_SHORTHANDS) {
     if (k in obj) {

@@ -51,7 +51,8 @@ export const DEFAULT_PRETRAIN: PretrainConfig = {
 /** Merges a parsed JSON object over the defaults, refusing unknown keys and wrong types (one line each). */
 export function resolvePretrainConfig(raw: unknown, file: string): PretrainConfig {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new UserError(`${file}: expected a JSON object`, 2);
-  const obj = raw as Record<string, unknown>;
+  const obj = { ...(raw as Record<string, unknown>) };
+  delete obj["//"]; // a comment line
   for (const k of Object.keys(obj)) {
     if (!(k in DEFAULT_PRETRAIN)) throw new UserError(`${file}: unknown key '${k}' (known: ${Object.keys(DEFAULT_PRETRAIN).join(", ")})`, 2);
   }

@@ -13,6 +13,7 @@ import { parseJson } from "../../data/formats/json-text";
 import { validateRecipe } from "../../data/mixture/recipe";
 import { buildMixture, recipeBaseDir, type MixtureManifest } from "../../data/mixture/build";
 import { writeMixture } from "../../data/mixture/write";
+import { registerTaskSource } from "../../tasks/mixture-source";
 
 const USAGE = `usage: nanoinstruct mix --recipe FILE --out DIR [--force] [--sources MODULE ...] [--json]
 
@@ -25,6 +26,7 @@ DIR/manifest.json; the same recipe and inputs always give the same bytes.
   --out DIR          output directory (written to a temporary directory first, then renamed)
   --force            replace DIR if it exists
   --sources MODULE   a module to import first; it registers generators with registerSource (repeatable)
+                     (the task library is always available as {"generator": "tasks", "options": {"clusters": [...], "perTask": N}})
   --json             print the manifest instead of a summary
 
 Recipe keys: name, seed, total, strategy {type, cap, temperature}, sources [{name, file | generator,
@@ -53,6 +55,7 @@ const command: Command = {
   summary: "build an instruction-data mixture from a recipe (JSONL + manifest)",
   usage: USAGE,
   async run(argv) {
+    registerTaskSource();
     const { values } = parse(argv, {
       recipe: { type: "string" },
       out: { type: "string" },
