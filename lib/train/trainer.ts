@@ -243,7 +243,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   };
 
   const t0 = performance.now();
-  let finalLoss = NaN, stoppedEarly = false;
+  // A resumed run that is already complete still reports its last loss.
+  const lastLogged = log.read().filter((l): l is StepMetrics => l.type === "train").pop();
+  let finalLoss = lastLogged?.loss ?? NaN, stoppedEarly = false;
   const firstEval = step === 0 ? await runEval() : null;
   let lastEval: EvalMetrics | null = firstEval;
   // Data parallelism applies when the whole model trains (LoRA and partial freezing run in-process).

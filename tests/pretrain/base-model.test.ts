@@ -1,0 +1,37 @@
+// The bundled base model is a real base model: it knows its world in prose, far better than chance and
+// than the uniform baseline, but does not answer the same facts asked as Alpaca instructions.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { initEngine } from "../../lib/engine/backend";
+import { loadModel } from "../../lib/model/load";
+import { runProbes } from "../../lib/pretrain/probes";
+import { generateWorld, generateCorpus, clozeProbes } from "../../lib/world/index";
+import { encodeDocuments, windowSource } from "../../lib/pretrain/data";
+import { evaluate } from "../../lib/train/trainer";
+
+test("nano-base: small enough to bundle, long enough context, a model card", () => {
+  const dir = "data/models/nano-base";
+  for (const f of ["config.json", "model.safetensors", "tokenizer.json", "README.md"]) assert.ok(existsSync(`${dir}/${f}`), f);
+  assert.ok(readFileSync(`${dir}/model.safetensors`).length <= 20 * 2 ** 20);
+  const cfg = JSON.parse(readFileSync(`${dir}/config.json`, "utf8"));
+  assert.ok(cfg.n_positions >= 256);
+  const card = readFileSync(`${dir}/README.md`, "utf8");
+  for (const s of ["parameters", "tokenizer", "tokens/s", "validation loss", "Reproduce", "cloze"]) assert.ok(card.includes(s), s);
+});
+
+test("nano-base knows facts as prose but does not follow instructions", async () => {
+  await initEngine("wasm");
+  const { model, tokenizer, info } = await loadModel("nano-base");
+  const world = generateWorld(typeof info.extra.worldSeed === "number" ? info.extra.worldSeed : 0);
+  const probes = runProbes(model, tokenizer, world, clozeProbes(world, { reverseTranslations: false }), 6);
+  assert.ok(probes.n >= 30);
+  assert.ok(probes.clozeAccuracy >= Math.max(0.3, 3 * probes.chance), `cloze accuracy ${probes.clozeAccuracy} (chance ${probes.chance})`);
+  assert.ok(probes.instructionExactMatch <= 0.1, `instruction exact match ${probes.instructionExactMatch}`);
+  // Validation perplexity on held-out documents is far below the uniform baseline.
+  const corpus = generateCorpus(world, { seed: typeof info.extra.corpusSeed === "number" ? info.extra.corpusSeed : 0, charsTarget: 200_000 });
+  const rows = windowSource(encodeDocuments(corpus.validation.map((d) => d.text), tokenizer), model.config.blockSize);
+  const ev = evaluate(model, rows, 8, 8);
+  assert.ok(ev.eval_perplexity < tokenizer.vocabSize / 20, `validation perplexity ${ev.eval_perplexity} vs uniform ${tokenizer.vocabSize}`);
+  model.dispose();
+});
