@@ -1,5 +1,18 @@
 /** `--set key=value` overrides for config files: dotted keys, values parsed as JSON when they parse. */
+import { readFileSync } from "node:fs";
 import { UserError } from "../errors";
+
+/** A JSON config file with `--set key=value` overrides applied; one-line errors for missing or bad JSON. */
+export function readConfigFile(file: string, sets: string[] = []): unknown {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
+    throw new UserError(`${file}: ${missing ? "no such file" : `not valid JSON (${(e as Error).message.split("\n")[0]})`}`, 2);
+  }
+  return applySets(raw, sets, file);
+}
 
 export function applySets(raw: unknown, sets: string[], file: string): unknown {
   if (sets.length === 0) return raw;

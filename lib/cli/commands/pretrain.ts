@@ -1,11 +1,9 @@
-import { readFileSync } from "node:fs";
 import type { Command } from "../command";
 import { parse, required } from "../args";
-import { UserError } from "../../errors";
 import { resolvePretrainConfig } from "../../pretrain/config";
 import { pretrain } from "../../pretrain/run";
 import { progressCallbacks } from "../progress";
-import { applySets } from "../set";
+import { readConfigFile } from "../set";
 
 const command: Command = {
   name: "pretrain",
@@ -19,13 +17,7 @@ const command: Command = {
   async run(argv) {
     const { values } = parse(argv, { config: { type: "string" }, resume: { type: "boolean" }, set: { type: "string", multiple: true }, quiet: { type: "boolean" } });
     const file = required(values.config, "config");
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, "utf8"));
-    } catch (e) {
-      throw new UserError(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not valid JSON (${(e as Error).message.split("\n")[0]})`}`, 2);
-    }
-    const cfg = resolvePretrainConfig(applySets(raw, (values.set as string[] | undefined) ?? [], file), file);
+    const cfg = resolvePretrainConfig(readConfigFile(file, (values.set as string[] | undefined) ?? []), file);
     const t0 = Date.now();
     const report = await pretrain(cfg, {
       resume: !!values.resume,

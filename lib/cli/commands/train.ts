@@ -1,11 +1,9 @@
-import { readFileSync } from "node:fs";
 import type { Command } from "../command";
 import { parse, required } from "../args";
-import { UserError } from "../../errors";
 import { resolveFinetuneConfig } from "../../finetune/config";
 import { finetune } from "../../finetune/run";
 import { progressCallbacks } from "../progress";
-import { applySets } from "../set";
+import { readConfigFile } from "../set";
 
 const command: Command = {
   name: "train",
@@ -19,13 +17,7 @@ const command: Command = {
   async run(argv) {
     const { values } = parse(argv, { config: { type: "string" }, resume: { type: "boolean" }, set: { type: "string", multiple: true }, quiet: { type: "boolean" } });
     const file = required(values.config, "config");
-    let raw: unknown;
-    try {
-      raw = JSON.parse(readFileSync(file, "utf8"));
-    } catch (e) {
-      throw new UserError(`${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : `not valid JSON (${(e as Error).message.split("\n")[0]})`}`, 2);
-    }
-    const cfg = resolveFinetuneConfig(applySets(raw, (values.set as string[] | undefined) ?? [], file), file);
+    const cfg = resolveFinetuneConfig(readConfigFile(file, (values.set as string[] | undefined) ?? []), file);
     const r = await finetune(cfg, { resume: !!values.resume, callbacks: progressCallbacks(cfg.maxSteps || 1, !!values.quiet) });
     const ev = r.result.lastEval, first = r.result.firstEval;
     console.log(JSON.stringify({
