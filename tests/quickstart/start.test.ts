@@ -1,0 +1,23 @@
+// The main job as a user runs it (`npm start`, here at smoke scale): base model -> mixture -> fine-tune ->
+// win-rate; it writes summary.json with the evaluation fields and a report whose charts really draw.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { chromiumPath, drawnPlots, dumpDom } from "../viz/chromium";
+
+test("npm start (smoke scale) writes summary.json and a report that draws", { timeout: 600_000 }, () => {
+  rmSync("runs/quickstart-smoke", { recursive: true, force: true });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], { encoding: "utf8", env: { ...process.env, NANOINSTRUCT_SCALE: "smoke" } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /win rate\s+\d/);
+  const summary = JSON.parse(readFileSync("runs/quickstart-smoke/summary.json", "utf8"));
+  for (const k of ["win_rate", "ci_low", "ci_high", "lc_win_rate", "n", "wins", "ties", "losses", "per_cluster"]) assert.ok(k in summary, k);
+  assert.equal(summary.n, summary.wins + summary.ties + summary.losses);
+  assert.ok(existsSync("runs/quickstart-smoke/run/model/model.safetensors"));
+  const browser = chromiumPath();
+  if (!browser) return; // the report check needs Debian's chromium (installed by scripts/setup-system.sh)
+  const plots = drawnPlots(dumpDom("runs/quickstart-smoke/report.html"), "figure-");
+  assert.equal(plots.length, 2);
+  for (const p of plots) assert.ok(p.mainSvgs > 0 && p.traces > 0, `${p.id} did not draw`);
+});
