@@ -60,6 +60,7 @@ static void pack_b(float* Bp, const float* B, int N, int k0, int kc, int sbk, in
 static void micro_6x8(int kc, const float* a, const float* b, float* c, int ldc, int accumulate) {
   v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   v128_t c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+#pragma clang loop unroll_count(4)
   for (int k = 0; k < kc; k++) {
     v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
     v128_t a0 = wasm_v128_load32_splat(a + 0);
