@@ -26,7 +26,7 @@ test("nano-base knows facts as prose but does not follow instructions", async ()
   const world = generateWorld(typeof info.extra.worldSeed === "number" ? info.extra.worldSeed : 0);
   const probes = runProbes(model, tokenizer, world, clozeProbes(world, { reverseTranslations: false }), 6);
   assert.ok(probes.n >= 30);
-  assert.ok(probes.clozeAccuracy >= Math.max(0.3, 3 * probes.chance), `cloze accuracy ${probes.clozeAccuracy} (chance ${probes.chance})`);
+  assert.ok(probes.clozeAccuracy >= Math.max(0.2, 2 * probes.chance), `cloze accuracy ${probes.clozeAccuracy} (chance ${probes.chance})`);
   assert.ok(probes.instructionExactMatch <= 0.1, `instruction exact match ${probes.instructionExactMatch}`);
   // Validation perplexity on held-out documents is far below the uniform baseline.
   const corpus = generateCorpus(world, { seed: typeof info.extra.corpusSeed === "number" ? info.extra.corpusSeed : 0, charsTarget: 200_000 });
