@@ -26,11 +26,12 @@ export interface EngineInfo {
 
 let current: EngineInfo | null = null;
 let pending: Promise<EngineInfo> | null = null;
-const require = repoRequire;
+// Not named `require`: compiled to CommonJS in the notebook kernel, that would shadow the module wrapper's own.
+const requireFromRepo = repoRequire;
 
 function tryRequire(name: string): boolean {
   try {
-    require(name);
+    requireFromRepo(name);
     return true;
   } catch {
     return false;

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * nanoinstruct's kernels for TF.js's `wasm` backend.
  *

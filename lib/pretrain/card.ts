@@ -9,7 +9,8 @@ export function modelCard(r: PretrainReport, metricsPath: string): string {
   const lines = new MetricsLog(metricsPath).read();
   const steps = lines.filter((l): l is StepMetrics => l.type === "train");
   const lastTrain = steps.slice(-20).reduce((s, l) => s + l.loss, 0) / Math.max(1, Math.min(20, steps.length));
-  const tps = steps.length ? steps.reduce((s, l) => s + l.tokens, 0) / steps.reduce((s, l) => s + l.tokens / l.tokens_per_s, 0) : NaN;
+  const inTokens = (l: StepMetrics) => l.input_tokens ?? l.tokens;
+  const tps = steps.length ? steps.reduce((s, l) => s + inTokens(l), 0) / steps.reduce((s, l) => s + inTokens(l) / l.tokens_per_s, 0) : NaN;
   r.tokensPerSecond = tps;
   const ev = r.result.lastEval;
   const uniform = Math.log(c.vocabSize);

@@ -32,6 +32,8 @@ export interface QuickstartConfig {
   perTask: number;
   /** Held-out evaluation items per task. */
   evalPerTask: number;
+  /** Shares of zero-/few-shot training prompts and the rate of answer options (FLAN's template mix). */
+  templateTypes: { zeroShot: number; fewShot: number; withOptions: number };
   /** Fine-tuning settings (merged over DEFAULT_FINETUNE). */
   finetune: Partial<FinetuneConfig>;
   seed: number;
@@ -44,14 +46,16 @@ const ALL_CLUSTERS = ["closed_book_qa", "everyday_qa", "comparison", "nli", "par
 export function quickstartConfig(scale: Scale, overrides: Partial<QuickstartConfig> = {}): QuickstartConfig {
   const full: QuickstartConfig = {
     model: "nano-base", outDir: "runs/quickstart", clusters: ALL_CLUSTERS, perTask: 60, evalPerTask: 10, seed: 0,
+    // Mostly zero-shot: short prompts leave more of a few CPU minutes for steps (few-shot exemplars triple a prompt).
+    templateTypes: { zeroShot: 3, fewShot: 1, withOptions: 0.5 },
     finetune: {
-      mode: "full", template: "alpaca", mask: "completion", maxLength: 256, maxSteps: 300, evalFraction: 0,
-      train: { ...DEFAULT_FINETUNE.train, batchSize: 16, microBatchSize: 16, learningRate: 1e-3, schedule: "cosine", warmupSteps: 10, minLrRatio: 0.1, evalEvery: 50, evalRows: 128, checkpointEvery: 100 },
+      mode: "full", template: "alpaca", mask: "completion", maxLength: 256, maxSteps: 240, evalFraction: 0, packing: "bfd",
+      train: { ...DEFAULT_FINETUNE.train, batchSize: 8, microBatchSize: 8, learningRate: 1.5e-3, schedule: "cosine", warmupSteps: 10, minLrRatio: 0.1, evalEvery: 40, evalRows: 128, checkpointEvery: 80 },
     },
   };
   const smoke: QuickstartConfig = {
     ...full, outDir: "runs/quickstart-smoke", clusters: ["arithmetic", "closed_book_qa", "string_transforms"], perTask: 6, evalPerTask: 3,
-    finetune: { ...full.finetune, maxSteps: 8, train: { ...full.finetune.train!, batchSize: 8, microBatchSize: 8, evalEvery: 4, evalRows: 16, checkpointEvery: 4, workers: 1 } },
+    finetune: { ...full.finetune, maxSteps: 8, train: { ...full.finetune.train!, batchSize: 4, microBatchSize: 4, evalEvery: 4, evalRows: 16, checkpointEvery: 4, workers: 1 } },
   };
   return { ...(scale === "full" ? full : smoke), ...overrides };
 }
@@ -68,7 +72,7 @@ export interface QuickstartResult {
 export async function quickstart(cfg: QuickstartConfig, callbacks: TrainerCallbacks = {}, say: (s: string) => void = () => {}): Promise<QuickstartResult> {
   const t0 = performance.now();
   const world = generateWorld(0);
-  const records = generateRecords(world, { clusters: cfg.clusters, n: cfg.perTask, split: "train", seed: cfg.seed });
+  const records = generateRecords(world, { clusters: cfg.clusters, n: cfg.perTask, split: "train", seed: cfg.seed, templateTypes: cfg.templateTypes });
   const heldOut = evalSet(world, { clusters: cfg.clusters, perTask: cfg.evalPerTask, seed: cfg.seed });
   say(`mixture: ${records.length} training records from ${cfg.clusters.length} clusters; ${heldOut.length} held-out evaluation items`);
   const ft: FinetuneConfig = {

@@ -15,8 +15,11 @@ export interface StepMetrics {
   loss: number;
   lr: number;
   grad_norm: number;
-  /** Trained tokens in this step (across micro-batches). */
+  /** Trained tokens in this step (labels that count in the loss, across micro-batches). */
   tokens: number;
+  /** Tokens processed in this step (every non-padding input position). */
+  input_tokens: number;
+  /** Throughput: input_tokens per second of this step. */
   tokens_per_s: number;
   elapsed_s: number;
   num_tensors: number;

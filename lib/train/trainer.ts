@@ -282,6 +282,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         } else grads.set(name, t);
       }
     }
+    const inputTokens = rows.reduce((n, r) => n + r.inputIds.length, 0);
     rowsSeen += cfg.batchSize;
     step += 1;
     const scale = tokens > 0 ? 1 / tokens : 0;
@@ -306,7 +307,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     const seconds = (performance.now() - tStep) / 1000;
     const m: StepMetrics = {
       type: "train", step, max_steps: cfg.maxSteps, epoch: rowsSeen / opts.train.size, loss, lr, grad_norm: norm, tokens,
-      tokens_per_s: tokens / seconds, elapsed_s: (performance.now() - t0) / 1000,
+      input_tokens: inputTokens, tokens_per_s: inputTokens / seconds, elapsed_s: (performance.now() - t0) / 1000,
       num_tensors: tf.memory().numTensors, rss_mb: process.memoryUsage().rss / 2 ** 20,
       ...(skipped ? { skipped: true } : {}),
     };

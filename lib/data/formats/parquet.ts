@@ -4,7 +4,8 @@
  * objects, so chat and ShareGPT rows need nothing special. Strings are decoded strictly: a value with bad
  * UTF-8 makes its row invalid instead of silently gaining U+FFFD.
  */
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
+// The node entry point by path: tslab's TypeScript ignores package "exports" and would see the browser types.
+import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet/src/node.js";
 import { UnreadableFile, type RawItem } from "./format";
 import { decodeUtf8 } from "./utf8";
 
