@@ -16,6 +16,7 @@ Modes (each prints exactly ONE JSON line on stdout):
 Threads: --threads sets torch's intra-op (OpenMP) threads AND the thread count of the BLAS
 library torch calls (Debian's torch uses OpenBLAS through libblas.so.3, whose thread pool
 torch.set_num_threads does not touch). Use --blas-threads to set the latter separately.
+OMP_WAIT_POLICY defaults to PASSIVE (see below); set it in the environment to override.
 
 Run with Debian's interpreter: /usr/bin/python3 bench/torch_reference.py --help
 """
@@ -23,10 +24,17 @@ import argparse
 import ctypes
 import json
 import math
+import os
 import resource
 import statistics
 import sys
 import time
+
+if __name__ == "__main__":
+    # OpenMP workers that spin while idle (libgomp's default) collapse multi-thread throughput 3-10x
+    # as soon as anything else runs on the machine; PASSIVE makes them sleep. It must be set before
+    # libgomp starts (before `import torch`). An OMP_WAIT_POLICY already in the environment wins.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import torch
 import torch.nn as nn
@@ -328,6 +336,7 @@ def main(argv=None):
         "threads": thread_info["threads"],
         "blas_threads": thread_info.get("blas_threads"),
         "blas": thread_info["blas"],
+        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
         "torch": torch.__version__,
         "sdpa": HAS_SDPA,
         "config": {"n_layer": args.n_layer, "n_head": args.n_head, "n_embd": args.n_embd,

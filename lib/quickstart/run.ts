@@ -117,10 +117,12 @@ function writeQuickstartReport(cfg: QuickstartConfig, ft: FinetuneReport, ev: Ev
     sections: [
       `Base model **${cfg.model}**, fine-tuned (${ft.config.mode}) on ${ft.data.train.records} instruction records from ${cfg.clusters.length} task clusters, ` +
         `${ft.result.steps} steps, then judged against the base on ${s.n} held-out items by the task verifiers.`,
-      "```\n" + formatSummary(s) + "\n```",
+      "```\n" + formatSummary(s).split("\n\n")[0] + "\n```",
       figs[0], figs[1],
       "Example outputs (first 40 items): preference 1 = the tuned model was right and the base wrong, 0.5 = tie.",
       examples,
+      "Per cluster and per task:",
+      "```\n" + formatSummary(s).split("\n\n").slice(1).join("\n\n") + "\n```",
     ],
   });
 }
