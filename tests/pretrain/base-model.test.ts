@@ -10,8 +10,8 @@ import { generateWorld, generateCorpus, clozeProbes } from "../../lib/world/inde
 import { encodeDocuments, windowSource } from "../../lib/pretrain/data";
 import { evaluate } from "../../lib/train/trainer";
 
-test("nano-base: small enough to bundle, long enough context, a model card", () => {
-  const dir = "data/models/nano-base";
+for (const name of ["nano-base", "nano-tiny"]) test(`${name}: small enough to bundle, long enough context, a model card`, () => {
+  const dir = `data/models/${name}`;
   for (const f of ["config.json", "model.safetensors", "tokenizer.json", "README.md"]) assert.ok(existsSync(`${dir}/${f}`), f);
   assert.ok(readFileSync(`${dir}/model.safetensors`).length <= 20 * 2 ** 20);
   const cfg = JSON.parse(readFileSync(`${dir}/config.json`, "utf8"));
