@@ -11,10 +11,10 @@ export function readConfigFile(file: string, sets: string[] = []): unknown {
     const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
     throw new UserError(`${file}: ${missing ? "no such file" : `not valid JSON (${(e as Error).message.split("\n")[0]})`}`, 2);
   }
-  return applySets(raw, sets, file);
+  return applySets(raw, sets);
 }
 
-export function applySets(raw: unknown, sets: string[], file: string): unknown {
+export function applySets(raw: unknown, sets: string[]): unknown {
   if (sets.length === 0) return raw;
   const out = JSON.parse(JSON.stringify(raw ?? {})) as Record<string, unknown>;
   for (const s of sets) {
@@ -34,6 +34,5 @@ export function applySets(raw: unknown, sets: string[], file: string): unknown {
     }
     obj[path[path.length - 1]] = value;
   }
-  void file;
   return out;
 }

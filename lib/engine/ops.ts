@@ -91,6 +91,16 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
   });
 }
 
+/**
+ * The attention kernel reads its bias as a dense (B|1, 1, T, S) array. Batches from rowsToBatch and
+ * generate() already have that shape; only other shapes are broadcast (a copy, made once per call).
+ */
+function denseBias(bias: tf.Tensor, B: number, T: number, S: number): tf.Tensor {
+  const b0 = bias.shape.length === 4 && bias.shape[0] === 1 ? 1 : B;
+  const want = [b0, 1, T, S];
+  return bias.shape.length === 4 && bias.shape.every((d, i) => d === want[i]) ? bias : tf.broadcastTo(bias, want);
+}
+
 /** (B, rows, nh*hs) slice of heads -> (B, nh, rows, hs). */
 function splitHeads(t: tf.Tensor3D, nh: number): tf.Tensor4D {
   const [B, R, C] = t.shape;
@@ -124,7 +134,7 @@ export function causalSelfAttention(qkv: tf.Tensor3D, nHead: number, bias?: tf.T
       return attentionComposite(splitHeads(q, nHead), splitHeads(k, nHead), splitHeads(v, nHead), 0, bias);
     });
   }
-  const fullBias = bias ? tf.tidy(() => tf.broadcastTo(bias, [bias.shape.length === 4 && bias.shape[0] === 1 ? 1 : B, 1, T, T])) : undefined;
+  const fullBias = bias ? denseBias(bias, B, T, T) : undefined;
   const f = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
     const inputs: tf.NamedTensorMap = { q: x, k: x, v: x };
     if (fullBias) inputs.bias = fullBias;
@@ -135,7 +145,7 @@ export function causalSelfAttention(qkv: tf.Tensor3D, nHead: number, bias?: tf.T
     return { value: y, gradFunc };
   });
   const out = f(qkv) as tf.Tensor3D;
-  fullBias?.dispose();
+  if (fullBias && fullBias !== bias) fullBias.dispose();
   return out;
 }
 
@@ -154,7 +164,7 @@ export function cachedAttention(qkv: tf.Tensor3D, keys: tf.Tensor3D, values: tf.
   }
   return tf.tidy(() => {
     const inputs: tf.NamedTensorMap = { q: qkv, k: keys, v: values };
-    if (bias) inputs.bias = tf.broadcastTo(bias, [bias.shape[0] === 1 ? 1 : B, 1, T, S]);
+    if (bias) inputs.bias = denseBias(bias, B, T, S);
     const [y] = run(KERNEL_NAMES.attention, inputs,
       { nHead, headSize: C / nHead, past, qOffset: 0, kOffset: 0, vOffset: 0 }) as tf.Tensor[];
     return y as tf.Tensor3D;

@@ -6,7 +6,6 @@
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs";
 import { writeJsonAtomic, writeFileAtomic } from "../fsutil";
 import { initEngine, type EngineInfo } from "../engine/backend";
 import { GPT } from "../model/gpt";
@@ -92,6 +91,5 @@ export async function pretrain(cfg: PretrainConfig, opts: { resume?: boolean; ca
     log(`exported to ${cfg.exportDir}`);
   }
   model.dispose();
-  void tf;
   return report;
 }
