@@ -88,6 +88,7 @@ export { runProbes, alpacaPrompt } from "./pretrain/probes";
 
 // Fine-tuning, evaluation, serving, and the quickstart.
 export { finetune, type FinetuneReport, type FinetuneOptions } from "./finetune/run";
+export { loadInstructionData, prepareRows, splitRecords } from "./finetune/data";
 export { DEFAULT_FINETUNE, resolveFinetuneConfig, type FinetuneConfig } from "./finetune/config";
 export { applyLora, mergeLora, unmergeLora, removeLora, saveLoraAdapters, loadLoraAdapters, freezeAllButLastBlocks, parameterCounts, DEFAULT_LORA, type LoraConfig } from "./model/lora";
 export { runEvaluation, loadEvalSet, DEFAULT_EVAL, type EvalOptions, type EvalResult } from "./eval/pipeline";
@@ -103,3 +104,22 @@ export { quickstart, quickstartConfig, type QuickstartConfig, type QuickstartRes
 
 // Plots and tables.
 export * from "./viz/index";
+
+// Ablations: one cell (mixture -> fine-tune -> win-rate), grids of cells, the built-in studies.
+export { runCell, resolveCellConfig, mixtureCounts, cellTrainingRecords, DEFAULT_CELL, type CellConfig, type CellResult } from "./ablate/cell";
+export { loadGrid, resolveGrid, expandGrid, type Grid, type GridCell } from "./ablate/grid";
+export { runGrid, type RunGridOptions, type GridRun } from "./ablate/runner";
+export { readResults, aggregateOverSeeds, groupColumns, ablationFigure, heatmapFigure, type Table as AblationTable } from "./ablate/results";
+export { studyNames, studyGrid, smokeGrid, studyResults } from "./ablate/studies";
+export { alpacaStyleRows, type AlpacaRow } from "./tasks/alpaca-style";
+
+// Self-instruct data generation and its filters.
+export { filterRecords, recordInstruction, type FilterRecordsResult, type DroppedRecord, type FilterRecordsOptions } from "./selfinstruct/filter-records";
+export { selfInstruct, type SelfInstructProgress, type SelfInstructResult } from "./selfinstruct/run";
+export { DEFAULT_SELF_INSTRUCT, resolveSelfInstructConfig, type SelfInstructConfig, type SelfInstructOptions } from "./selfinstruct/config";
+export { readSeedTasks, parseSeedTasks, DEFAULT_SEED_TASKS_FILE, type SeedTask } from "./selfinstruct/seeds";
+export { buildPrompt, renderTasks } from "./selfinstruct/prompt";
+export { parseTasks, type ParsedTask } from "./selfinstruct/parse";
+export { RuleFilter, DEFAULT_FILTERS, ALPACA_BLACKLIST, RULE_NAMES, validateFilters, type FilterConfig, type RuleName } from "./selfinstruct/filters";
+export { InstructionScreen, type Screening, type NeighbourInfo } from "./selfinstruct/screen";
+export { RougeIndex } from "./selfinstruct/rouge-index";

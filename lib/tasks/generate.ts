@@ -36,6 +36,8 @@ export interface GenerateOptions {
   templateTypes: TemplateTypeRates;
   /** Probability that a record uses one of its task's inverted templates. */
   inversionRate: number;
+  /** Use only each task's first N forward templates (FLAN's templates-per-task ablation); undefined = all. */
+  templatesPerTask?: number;
   split: Split;
   seed: Seed;
   /** Few-shot exemplars per record (fewer when the prompt would exceed maxPromptChars). */
@@ -71,6 +73,9 @@ export function validateGenerateOptions(options: Partial<GenerateOptions> = {}):
   if (zeroShot + fewShot <= 0) throw new UserError("templateTypes: zeroShot and fewShot cannot both be 0", 1);
   rate("templateTypes.withOptions", withOptions);
   rate("inversionRate", o.inversionRate);
+  if (o.templatesPerTask !== undefined && (!Number.isInteger(o.templatesPerTask) || o.templatesPerTask < 1)) {
+    throw new UserError(`templatesPerTask must be a positive integer, got ${o.templatesPerTask}`, 1);
+  }
   if (!SPLITS.includes(o.split)) throw new UserError(`split must be "train" or "eval", got ${JSON.stringify(o.split)}`, 1);
   if (!Number.isInteger(o.k) || o.k < 1 || o.k > 16) throw new UserError(`k must be an integer in [1, 16], got ${o.k}`, 1);
   if (!Number.isInteger(o.maxPromptChars) || o.maxPromptChars < 1) throw new UserError(`maxPromptChars must be a positive integer, got ${o.maxPromptChars}`, 1);
@@ -117,7 +122,7 @@ export function generateRecords(world: World, options: Partial<GenerateOptions> 
     if (examples.length === 0) throw new UserError(`task ${task} has no ${o.split} examples in this world`, 1);
     const shotPool = taskExamples(world, task, { split: "train", n: SHOT_POOL, seed: `${String(o.seed)}/shots` });
     const templates = templatesOf(task);
-    const forward = templates.filter((t) => !t.inverted);
+    const forward = templates.filter((t) => !t.inverted).slice(0, o.templatesPerTask);
     const inverted = templates.filter((t) => t.inverted);
     const { zeroShot, fewShot, withOptions } = o.templateTypes;
     // Cycle through the examples (shuffled once) when the task has fewer distinct instances than n.

@@ -33,6 +33,10 @@ export interface ChatRequestOptions {
   retry?: Partial<RetryConfig>;
   /** Called before each retry (for progress output). */
   onRetry?: (info: { attempt: number; delayMs: number; reason: string }) => void;
+  /** Endpoint under baseURL: "chat/completions" (default) or "completions" (the plain-text API). */
+  path?: "chat/completions" | "completions";
+  /** Environment variables a 401/403 message tells the user to set (default: the judge's). */
+  keyEnv?: string;
 }
 
 /** `{baseURL}/chat/completions` with exactly one slash in between. */
@@ -75,7 +79,7 @@ export async function postChatCompletion(body: { model: string } & Record<string
   const retry: RetryConfig = { ...DEFAULT_RETRY, ...options.retry };
   const errors = validateRetry(retry);
   if (errors.length) throw new UserError(`judge retry settings: ${errors.join("; ")}`, 1);
-  const url = chatCompletionsURL(options.baseURL);
+  const url = options.path === "completions" ? options.baseURL.replace(/\/+$/, "") + "/completions" : chatCompletionsURL(options.baseURL);
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (options.apiKey) headers.authorization = `Bearer ${options.apiKey}`;
   const payload = JSON.stringify(body);
@@ -94,7 +98,7 @@ export async function postChatCompletion(body: { model: string } & Record<string
       }
       const msg = serverMessage(text);
       if (res.status === 401 || res.status === 403) {
-        throw new UserError(`${url}: ${res.status} unauthorized for model '${body.model}' (${msg}); set NANOINSTRUCT_JUDGE_API_KEY or OPENAI_API_KEY`, 2);
+        throw new UserError(`${url}: ${res.status} unauthorized for model '${body.model}' (${msg}); set ${options.keyEnv ?? "NANOINSTRUCT_JUDGE_API_KEY or OPENAI_API_KEY"}`, 2);
       }
       if (res.status === 404) {
         throw new UserError(`${url}: 404 for model '${body.model}': ${msg || "not found"} (check the base URL, usually ending in /v1, and the model name)`, 2);

@@ -1,0 +1,363 @@
+/**
+ * One ablation cell: build an instruction mixture, fine-tune the base on it, and judge the tuned model
+ * against the base on held-out instances of the trained tasks and on whole held-out clusters (FLAN's
+ * "unseen task" evaluation). A grid (./grid.ts) is many cells that differ in a few fields.
+ *
+ * A cell is self-contained and resumable: its directory holds the resolved config, the fine-tuning run
+ * (with checkpoints, so a killed cell continues where it stopped) and, written last and atomically,
+ * result.json.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { UserError } from "../errors";
+import { writeJsonAtomic } from "../fsutil";
+import { generateWorld, type World } from "../world/index";
+import { evalSet, generateRecords, selectTasks } from "../tasks/generate";
+import { taskExamples } from "../tasks/examples";
+import { clusterNames, getTask } from "../tasks/registry";
+import { loadInstructionData } from "../finetune/data";
+import { DEFAULT_FINETUNE, resolveFinetuneConfig, type FinetuneConfig } from "../finetune/config";
+import { finetune } from "../finetune/run";
+import { runEvaluation } from "../eval/pipeline";
+import { summarize } from "../eval/summary";
+import type { InstructionRecord } from "../data/record";
+import { splitmix32 } from "../model/init";
+import { filterRecordsSelfInstruct } from "./data-filter";
+
+/** Training data from the task library, FLAN-style. */
+export interface TaskDataConfig {
+  kind: "tasks";
+  /** Clusters trained on. */
+  clusters: string[];
+  /** Mean records per task; the mixture has perTask x (number of tasks) records in all. */
+  perTask: number;
+  /**
+   * "equal": every task gets perTask records. "proportional": examples-proportional mixing, each task's
+   * share proportional to its number of distinct training instances, clipped at `cap` (FLAN's mixing cap).
+   */
+  mixing: "equal" | "proportional";
+  /** Examples-proportional cap in instances per task (null = no cap); only with mixing "proportional". */
+  cap: number | null;
+  /** Use only the first N templates of each task (null = all, 10 per task on average). */
+  templatesPerTask: number | null;
+  /** Relative shares of zero- and few-shot prompts, and the chance of listing answer options. */
+  templateTypes: { zeroShot: number; fewShot: number; withOptions: number };
+  /** Probability of an input-inverted template (FLAN's input inversion). */
+  inversionRate: number;
+}
+
+/** Training data from a file in any supported format (an Alpaca-style dataset). */
+export interface FileDataConfig {
+  kind: "file";
+  path: string;
+  /** Records drawn (seeded) from the file; null = all. */
+  size: number | null;
+  /**
+   * Before sampling, drop records that fail self-instruct's filters: "rules" (length, keyword blacklist,
+   * "Write a program", leading punctuation or non-ASCII), "self-instruct" (the rules, then ROUGE-L > 0.7
+   * deduplication).
+   */
+  filter: "none" | "rules" | "self-instruct";
+  /** "keep": Alpaca's template with its Input section; "merge": input folded into the instruction. */
+  input: "keep" | "merge";
+}
+
+export interface CellEvalConfig {
+  /** Clusters never trained on, evaluated for zero-shot generalization (FLAN's held-out clusters). */
+  heldOutClusters: string[];
+  /** Also evaluate held-out instances of the trained tasks. */
+  seen: boolean;
+  /** Evaluation items per task. */
+  perTask: number;
+}
+
+export interface CellConfig {
+  /** Base model: a bundled name (nano-base, nano-tiny), a directory or a Hugging Face id. */
+  model: string;
+  /** Seeds the mixture, the fine-tuning and the evaluation sample. */
+  seed: number;
+  data: TaskDataConfig | FileDataConfig;
+  eval: CellEvalConfig;
+  /** Fine-tuning settings over DEFAULT_CELL_FINETUNE (model, data and outDir are set by the cell). */
+  finetune: Partial<FinetuneConfig>;
+}
+
+export const DEFAULT_TASK_DATA: TaskDataConfig = {
+  kind: "tasks", clusters: [], perTask: 60, mixing: "equal", cap: null, templatesPerTask: null,
+  templateTypes: { zeroShot: 3, fewShot: 1, withOptions: 0.5 }, inversionRate: 0,
+};
+export const DEFAULT_FILE_DATA: FileDataConfig = { kind: "file", path: "", size: null, filter: "none", input: "keep" };
+
+/** The quickstart's training recipe, short: a cell is one point of a study, not a showcase. */
+export const DEFAULT_CELL_FINETUNE: Partial<FinetuneConfig> = {
+  mode: "full", template: "alpaca", mask: "completion", maxLength: 256, maxSteps: 120, evalFraction: 0, packing: "bfd",
+  train: { ...DEFAULT_FINETUNE.train, batchSize: 8, microBatchSize: 8, learningRate: 1.5e-3, schedule: "cosine", warmupSteps: 10, minLrRatio: 0.1, evalEvery: 0, evalRows: 64, checkpointEvery: 40 },
+};
+
+export const DEFAULT_CELL: CellConfig = {
+  model: "nano-base", seed: 0, data: DEFAULT_TASK_DATA, eval: { heldOutClusters: [], seen: true, perTask: 10 }, finetune: DEFAULT_CELL_FINETUNE,
+};
+
+/** What a cell reports: flat, so that a grid's results are one table. Win-rates in percent, accuracies in [0, 1]. */
+export interface CellResult {
+  [key: string]: number | string | null;
+  win_rate: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  lc_win_rate: number | null;
+  seen_accuracy: number | null;
+  seen_base_accuracy: number | null;
+  n_seen: number;
+  heldout_win_rate: number | null;
+  heldout_ci_low: number | null;
+  heldout_ci_high: number | null;
+  heldout_accuracy: number | null;
+  heldout_base_accuracy: number | null;
+  n_heldout: number;
+  eval_loss: number | null;
+  train_records: number;
+  trained_tokens: number;
+  steps: number;
+  trainable_params: number;
+  train_seconds: number;
+  eval_seconds: number;
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function checkKeys(obj: Record<string, unknown>, allowed: object, where: string): void {
+  for (const k of Object.keys(obj)) {
+    if (k !== "//" && !(k in allowed)) throw new UserError(`${where}: unknown field '${k}' (known: ${Object.keys(allowed).join(", ")})`, 2);
+  }
+}
+
+/** Merges `raw` over the defaults and checks every field; `where` names the file and cell in errors. */
+export function resolveCellConfig(raw: unknown, where: string): CellConfig {
+  if (!isObj(raw)) throw new UserError(`${where}: a cell must be a JSON object`, 2);
+  checkKeys(raw, DEFAULT_CELL, where);
+  const dataRaw = raw.data ?? DEFAULT_TASK_DATA;
+  if (!isObj(dataRaw)) throw new UserError(`${where}: data must be an object`, 2);
+  const kind = dataRaw.kind ?? "tasks";
+  let data: TaskDataConfig | FileDataConfig;
+  if (kind === "tasks") {
+    checkKeys(dataRaw, DEFAULT_TASK_DATA, `${where}: data`);
+    data = { ...DEFAULT_TASK_DATA, ...dataRaw, templateTypes: { ...DEFAULT_TASK_DATA.templateTypes, ...(dataRaw.templateTypes as object) } } as TaskDataConfig;
+  } else if (kind === "file") {
+    checkKeys(dataRaw, DEFAULT_FILE_DATA, `${where}: data`);
+    data = { ...DEFAULT_FILE_DATA, ...dataRaw } as FileDataConfig;
+  } else throw new UserError(`${where}: data.kind must be "tasks" or "file", got ${JSON.stringify(kind)}`, 2);
+  const evRaw = raw.eval ?? {};
+  if (!isObj(evRaw)) throw new UserError(`${where}: eval must be an object`, 2);
+  checkKeys(evRaw, DEFAULT_CELL.eval, `${where}: eval`);
+  const ftRaw = raw.finetune ?? {};
+  if (!isObj(ftRaw)) throw new UserError(`${where}: finetune must be an object`, 2);
+  const cfg: CellConfig = {
+    model: (raw.model ?? DEFAULT_CELL.model) as string,
+    seed: (raw.seed ?? DEFAULT_CELL.seed) as number,
+    data,
+    eval: { ...DEFAULT_CELL.eval, ...evRaw } as CellEvalConfig,
+    finetune: { ...DEFAULT_CELL_FINETUNE, ...ftRaw, train: { ...DEFAULT_CELL_FINETUNE.train!, ...(ftRaw.train as object) } } as Partial<FinetuneConfig>,
+  };
+  const problem = validateCell(cfg);
+  if (problem) throw new UserError(`${where}: ${problem}`, 2);
+  // The fine-tuning part is checked by the fine-tuning config's own validation.
+  resolveFinetuneConfig({ ...cfg.finetune, model: cfg.model, data: "<cell>" }, `${where}: finetune`);
+  return cfg;
+}
+
+/** The first thing wrong with a cell, or null. */
+export function validateCell(c: CellConfig): string | null {
+  if (typeof c.model !== "string" || c.model === "") return "model must be a non-empty string";
+  if (!Number.isInteger(c.seed) || c.seed < 0) return `seed must be a non-negative integer, got ${JSON.stringify(c.seed)}`;
+  const known = new Set(clusterNames());
+  const checkClusters = (name: string, v: unknown): string | null => {
+    if (!Array.isArray(v)) return `${name} must be a list of cluster names`;
+    const bad = v.find((x) => !known.has(x as string));
+    return bad === undefined ? null : `${name}: unknown cluster ${JSON.stringify(bad)} (known: ${[...known].join(", ")})`;
+  };
+  const d = c.data;
+  if (d.kind === "tasks") {
+    const p = checkClusters("data.clusters", d.clusters);
+    if (p) return p;
+    if (d.clusters.length === 0) return "data.clusters is empty: name at least one cluster to train on";
+    if (!Number.isInteger(d.perTask) || d.perTask < 1) return `data.perTask must be a positive integer, got ${JSON.stringify(d.perTask)}`;
+    if (d.mixing !== "equal" && d.mixing !== "proportional") return `data.mixing must be "equal" or "proportional", got ${JSON.stringify(d.mixing)}`;
+    if (d.cap !== null && (!Number.isInteger(d.cap) || d.cap < 1)) return `data.cap must be a positive integer or null, got ${JSON.stringify(d.cap)}`;
+    if (d.templatesPerTask !== null && (!Number.isInteger(d.templatesPerTask) || d.templatesPerTask < 1)) return `data.templatesPerTask must be a positive integer or null, got ${JSON.stringify(d.templatesPerTask)}`;
+    if (!(d.inversionRate >= 0 && d.inversionRate <= 1)) return `data.inversionRate must be in [0, 1], got ${JSON.stringify(d.inversionRate)}`;
+  } else {
+    if (typeof d.path !== "string" || d.path === "") return "data.path must name a data file";
+    if (d.size !== null && (!Number.isInteger(d.size) || d.size < 1)) return `data.size must be a positive integer or null, got ${JSON.stringify(d.size)}`;
+    if (!["none", "rules", "self-instruct"].includes(d.filter)) return `data.filter must be "none", "rules" or "self-instruct", got ${JSON.stringify(d.filter)}`;
+    if (d.input !== "keep" && d.input !== "merge") return `data.input must be "keep" or "merge", got ${JSON.stringify(d.input)}`;
+  }
+  const p = checkClusters("eval.heldOutClusters", c.eval.heldOutClusters);
+  if (p) return p;
+  if (d.kind === "tasks") {
+    const overlap = c.eval.heldOutClusters.find((x) => d.clusters.includes(x));
+    if (overlap) return `cluster ${overlap} is both trained on and held out`;
+  }
+  if (typeof c.eval.seen !== "boolean") return "eval.seen must be true or false";
+  if (!c.eval.seen && c.eval.heldOutClusters.length === 0) return "nothing to evaluate: eval.seen is false and eval.heldOutClusters is empty";
+  if (!Number.isInteger(c.eval.perTask) || c.eval.perTask < 1) return `eval.perTask must be a positive integer, got ${JSON.stringify(c.eval.perTask)}`;
+  return null;
+}
+
+// ---- data ----
+
+/** Distinct training instances per task (the "size" of a task for examples-proportional mixing). */
+function taskSizes(world: World, tasks: string[], seed: number, limit: number): number[] {
+  return tasks.map((t) => taskExamples(world, t, { split: "train", n: limit, seed }).length);
+}
+
+/** Records per task: equal, or examples-proportional with an optional cap, summing to perTask x tasks. */
+export function mixtureCounts(sizes: number[], perTask: number, mixing: "equal" | "proportional", cap: number | null): number[] {
+  const total = perTask * sizes.length;
+  if (mixing === "equal") return sizes.map(() => perTask);
+  const weights = sizes.map((s) => (cap === null ? s : Math.min(s, cap)));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  // Largest-remainder rounding so the counts sum exactly to the total.
+  const exact = weights.map((w) => (total * w) / sum);
+  const counts = exact.map(Math.floor);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (let k = 0; k < total - counts.reduce((a, b) => a + b, 0); k++) counts[order[k % order.length][1]]++;
+  return counts;
+}
+
+/** The cell's training records. */
+export async function cellTrainingRecords(cfg: CellConfig, world: World, say: (s: string) => void = () => {}): Promise<InstructionRecord[]> {
+  const d = cfg.data;
+  if (d.kind === "tasks") {
+    const tasks = selectTasks({ clusters: d.clusters });
+    // Task sizes only matter for proportional mixing; 4,000 bounds the search for effectively unbounded tasks.
+    const sizes = d.mixing === "proportional" ? taskSizes(world, tasks, cfg.seed, 4000) : tasks.map(() => 0);
+    const counts = mixtureCounts(sizes, d.perTask, d.mixing, d.cap);
+    const out: InstructionRecord[] = [];
+    tasks.forEach((task, i) => {
+      if (counts[i] === 0) return;
+      out.push(...generateRecords(world, {
+        tasks: [task], n: counts[i], seed: cfg.seed, split: "train", templateTypes: d.templateTypes,
+        inversionRate: d.inversionRate, templatesPerTask: d.templatesPerTask ?? undefined,
+      }));
+    });
+    return out;
+  }
+  let records = await loadInstructionData(d.path, say);
+  if (d.filter !== "none") {
+    const { kept, dropped, byRule } = filterRecordsSelfInstruct(records, d.filter === "self-instruct");
+    say(`self-instruct filters: kept ${kept.length}, dropped ${dropped} (${Object.entries(byRule).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ")})`);
+    records = kept;
+  }
+  if (d.size !== null) {
+    if (d.size > records.length) throw new UserError(`${d.path}: data.size ${d.size} exceeds the ${records.length} records available`, 1);
+    records = seededSample(records, d.size, cfg.seed);
+  }
+  return d.input === "merge" ? records.map(mergeInput) : records;
+}
+
+function seededSample<T>(xs: readonly T[], n: number, seed: number): T[] {
+  const rand = splitmix32((seed * 2654435761 + 7) >>> 0);
+  const a = xs.slice();
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a.slice(0, n);
+}
+
+/** Alpaca without an Input section: the input is appended to the instruction (one user turn either way). */
+function mergeInput(r: InstructionRecord): InstructionRecord {
+  if (!r.fields || r.fields.input === "") return r;
+  const instruction = `${r.fields.instruction}\n${r.fields.input}`;
+  const messages = r.messages.map((m) => (m.role === "user" ? { ...m, content: instruction } : m));
+  return { ...r, fields: { ...r.fields, instruction, input: "" }, messages };
+}
+
+/** The cell's evaluation records: held-out instances of trained tasks, then whole held-out clusters. */
+export function cellEvalRecords(cfg: CellConfig, world: World, trainedTasks: string[]): { seen: InstructionRecord[]; heldOut: InstructionRecord[] } {
+  const seen = cfg.eval.seen && trainedTasks.length ? evalSet(world, { tasks: trainedTasks, perTask: cfg.eval.perTask, seed: cfg.seed }) : [];
+  const heldOut = cfg.eval.heldOutClusters.length ? evalSet(world, { clusters: cfg.eval.heldOutClusters, perTask: cfg.eval.perTask, seed: cfg.seed }) : [];
+  return { seen, heldOut };
+}
+
+// ---- running ----
+
+export interface CellOptions {
+  onProgress?: (s: string) => void;
+}
+
+export async function runCell(cfg: CellConfig, outDir: string, opts: CellOptions = {}): Promise<CellResult> {
+  const say = opts.onProgress ?? (() => {});
+  writeJsonAtomic(join(outDir, "config.json"), cfg);
+  const t0 = performance.now();
+  const world = generateWorld(0);
+  const records = await cellTrainingRecords(cfg, world, say);
+  if (records.length === 0) throw new UserError(`${outDir}: the cell's mixture is empty`, 1);
+  // File records name their task in a "task" field (kept in metadata by the readers).
+  const trainedTasks = [...new Set(records.map((r) => r.task ?? r.metadata.task).filter((t): t is string => typeof t === "string" && isTask(t)))];
+  const { seen, heldOut } = cellEvalRecords(cfg, world, trainedTasks);
+  say(`mixture: ${records.length} records over ${trainedTasks.length} tasks; evaluation: ${seen.length} seen-task items, ${heldOut.length} held-out-cluster items`);
+  const runDir = join(outDir, "run");
+  const ft: FinetuneConfig = {
+    ...DEFAULT_FINETUNE, ...cfg.finetune, model: cfg.model, data: "<cell>", outDir: runDir,
+    lora: { ...DEFAULT_FINETUNE.lora, ...cfg.finetune.lora }, train: { ...DEFAULT_FINETUNE.train, ...cfg.finetune.train, seed: cfg.seed },
+  };
+  // A small eval slice of the seen items gives the loss curve; the verdict comes from generation below.
+  const evalRecords = (seen.length ? seen : heldOut).slice(0, 64);
+  const resume = existsSync(join(runDir, "checkpoints"));
+  const report = await finetune(ft, { records, evalRecords, resume, callbacks: { onMessage: say } });
+  const t1 = performance.now();
+  const all = [...seen, ...heldOut];
+  const ev = await runEvaluation({
+    model: report.modelDir, baseline: cfg.model, evalSet: "<cell>", records: all, judge: "verifier", outDir: join(outDir, "eval"),
+    perTask: cfg.eval.perTask, seed: cfg.seed, template: ft.template, onProgress: say,
+  });
+  const t2 = performance.now();
+  const seenIds = new Set(seen.map((r) => r.id));
+  const part = (keep: (id: string) => boolean) => {
+    const idx = ev.items.map((it, i) => (keep(it.id) ? i : -1)).filter((i) => i >= 0);
+    if (idx.length === 0) return null;
+    const items = idx.map((i) => ev.items[i]);
+    const judgments = idx.map((i) => ev.judgments[i]);
+    const s = summarize(items, judgments, { judge: "verifier", winRate: { seed: cfg.seed } });
+    const acc = (side: "correctA" | "correctB") => judgments.filter((j) => (j.details as Record<string, unknown> | undefined)?.[side] === true).length / judgments.length;
+    return { s, accModel: acc("correctA"), accBase: acc("correctB") };
+  };
+  const sp = part((id) => seenIds.has(id));
+  const hp = part((id) => !seenIds.has(id));
+  const evalLoss = lastEvalLoss(join(runDir, "metrics.jsonl"));
+  const result: CellResult = {
+    win_rate: sp?.s.win_rate ?? null, ci_low: sp?.s.ci_low ?? null, ci_high: sp?.s.ci_high ?? null, lc_win_rate: sp?.s.lc_win_rate ?? null,
+    seen_accuracy: sp?.accModel ?? null, seen_base_accuracy: sp?.accBase ?? null, n_seen: seen.length,
+    heldout_win_rate: hp?.s.win_rate ?? null, heldout_ci_low: hp?.s.ci_low ?? null, heldout_ci_high: hp?.s.ci_high ?? null,
+    heldout_accuracy: hp?.accModel ?? null, heldout_base_accuracy: hp?.accBase ?? null, n_heldout: heldOut.length,
+    eval_loss: evalLoss,
+    train_records: records.length, trained_tokens: report.data.train.trainedTokens, steps: report.result.steps,
+    trainable_params: report.parameters.trainable,
+    train_seconds: round1((t1 - t0) / 1000), eval_seconds: round1((t2 - t1) / 1000),
+  };
+  writeJsonAtomic(join(outDir, "result.json"), result);
+  return result;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+function isTask(name: string): boolean {
+  try {
+    getTask(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function lastEvalLoss(metricsFile: string): number | null {
+  if (!existsSync(metricsFile)) return null;
+  let loss: number | null = null;
+  for (const line of readFileSync(metricsFile, "utf8").split("\n")) {
+    if (!line.trim()) continue;
+    const m = JSON.parse(line) as { type?: string; eval_loss?: number };
+    if (m.type === "eval" && typeof m.eval_loss === "number") loss = m.eval_loss;
+  }
+  return loss;
+}

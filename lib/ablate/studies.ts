@@ -1,0 +1,80 @@
+/**
+ * The built-in studies (grid files under experiments/ablations/) and their two scales: `full` runs the grid
+ * as written (what docs/ABLATIONS.md reports); `smoke` keeps every axis but shrinks each cell to seconds
+ * (nano-tiny, a few records and steps, one seed) so notebooks and tests exercise the real machinery.
+ * Results of the full runs are kept in the repo (docs/ablations/<name>/results.jsonl) so a notebook can
+ * show them without spending the hour again.
+ */
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "../paths";
+import { UserError } from "../errors";
+import { loadGrid, resolveGrid, type Grid } from "./grid";
+import { readResults, type Table } from "./results";
+
+export const STUDIES_DIR = join(REPO_ROOT, "experiments", "ablations");
+export const PUBLISHED_RESULTS_DIR = join(REPO_ROOT, "docs", "ablations");
+
+export type StudyScale = "smoke" | "full";
+
+/** Names of the built-in studies (grid files without .json), FLAN's first. */
+export function studyNames(): string[] {
+  return readdirSync(STUDIES_DIR).filter((f) => f.endsWith(".json")).map((f) => f.slice(0, -5))
+    .sort((a, b) => Number(b.startsWith("flan")) - Number(a.startsWith("flan")) || a.localeCompare(b));
+}
+
+/** A built-in study's grid at the given scale. */
+export function studyGrid(name: string, scale: StudyScale = "full"): Grid {
+  const file = join(STUDIES_DIR, `${name}.json`);
+  if (!existsSync(file)) throw new UserError(`no study '${name}' (known: ${studyNames().join(", ")})`, 2);
+  const grid = loadGrid(file);
+  return scale === "full" ? grid : smokeGrid(grid);
+}
+
+/** The same grid with every cell shrunk to seconds: tiny model, data, steps and evaluation; one seed. */
+export function smokeGrid(grid: Grid): Grid {
+  const shrink = (cfg: Record<string, unknown>, keepModel: boolean): Record<string, unknown> => {
+    const data = { ...(cfg.data as Record<string, unknown> | undefined) };
+    if ((data.kind ?? "tasks") === "tasks") data.perTask = 3;
+    else data.size = 40;
+    const ft = { ...(cfg.finetune as Record<string, unknown> | undefined) };
+    const train = { ...(ft.train as Record<string, unknown> | undefined), batchSize: 2, microBatchSize: 2, workers: 1, checkpointEvery: 0, evalRows: 8 };
+    return {
+      ...cfg, ...(keepModel ? {} : { model: "nano-tiny" }), data,
+      eval: { ...(cfg.eval as Record<string, unknown> | undefined), perTask: 1 },
+      finetune: { ...ft, maxSteps: 2, epochs: 1, train },
+    };
+  };
+  const varyModel = grid.axes.some((a) => a.path === "model");
+  const raw: Record<string, unknown> = {
+    name: `${grid.name}-smoke`, description: `${grid.description} (smoke scale: every cell shrunk to seconds)`,
+    base: shrink(grid.base, varyModel),
+    axes: Object.fromEntries(grid.axes.map((a) => [a.path, a.values.map((v) => ({ label: v.label, value: v.value }))])),
+    plot: grid.plot,
+  };
+  if (grid.seeds) raw.seeds = [grid.seeds[0]];
+  if (grid.cells) {
+    raw.cells = grid.cells.map((c) => {
+      const o = { ...c.overrides } as Record<string, unknown>;
+      const ft = o.finetune as Record<string, unknown> | undefined;
+      // Cells that count epochs keep them, over 16 records; the others take two steps like the base.
+      const byEpochs = ft && ft.maxSteps === 0;
+      if (ft) o.finetune = byEpochs ? ft : { ...ft, maxSteps: 2 };
+      const data = o.data as Record<string, unknown> | undefined;
+      if (data && typeof data.size === "number") o.data = { ...data, size: byEpochs ? 16 : 40 };
+      return { name: c.name, ...o };
+    });
+  }
+  return resolveGrid(raw, `${grid.file} (smoke)`);
+}
+
+/**
+ * Results of a study: from a run directory when it holds results (runs/ablate/<name> by default), else the
+ * published full-run results in docs/ablations/<name>/; null when neither exists.
+ */
+export function studyResults(name: string, runDir = join("runs", "ablate", name)): { table: Table; from: string } | null {
+  for (const dir of [runDir, join(PUBLISHED_RESULTS_DIR, name)]) {
+    if (existsSync(join(dir, "results.jsonl"))) return { table: readResults(dir), from: dir };
+  }
+  return null;
+}

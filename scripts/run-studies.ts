@@ -1,0 +1,55 @@
+/**
+ * `npm run ablations [-- name ...]`: runs the built-in studies (experiments/ablations/*.json) at full scale
+ * with the grid runner, one after another, and publishes each one's results to docs/ablations/<name>/
+ * (results.jsonl, results.csv, report.html, grid.json, timing.json), which docs/ABLATIONS.md and notebooks
+ * 05/06 read. Resumable: finished cells are skipped. Several grids share cells (the same resolved config,
+ * e.g. the 11-cluster baseline); a cell finished in one grid is copied into the others, not rerun.
+ */
+import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { studyGrid, studyNames, PUBLISHED_RESULTS_DIR } from "../lib/ablate/studies";
+import { expandGrid } from "../lib/ablate/grid";
+import { runGrid } from "../lib/ablate/runner";
+import { writeJsonAtomic } from "../lib/fsutil";
+import { reportError } from "../lib/cli/main";
+
+const ROOT = join("runs", "ablate");
+
+/** Copies finished cells with the same config hash from sibling grid directories; returns how many. */
+function reuseSharedCells(name: string): number {
+  const grid = studyGrid(name, "full");
+  let reused = 0;
+  for (const cell of expandGrid(grid)) {
+    const target = join(ROOT, name, "cells", cell.id);
+    if (existsSync(join(target, "result.json"))) continue;
+    for (const other of existsSync(ROOT) ? readdirSync(ROOT) : []) {
+      if (other === name || !existsSync(join(ROOT, other, "cells"))) continue;
+      const hit = readdirSync(join(ROOT, other, "cells")).find((id) => id.endsWith(`_${cell.hash}`) && existsSync(join(ROOT, other, "cells", id, "result.json")));
+      if (!hit) continue;
+      mkdirSync(join(ROOT, name, "cells"), { recursive: true });
+      cpSync(join(ROOT, other, "cells", hit), target, { recursive: true });
+      reused++;
+      break;
+    }
+  }
+  return reused;
+}
+
+try {
+  const names = process.argv.slice(2).length ? process.argv.slice(2) : studyNames();
+  for (const name of names) {
+    const reused = reuseSharedCells(name);
+    const say = (s: string) => console.log(`[${name}] ${s}`);
+    if (reused) say(`${reused} cells shared with other studies copied, not rerun`);
+    const run = await runGrid(studyGrid(name, "full"), { out: join(ROOT, name), onProgress: say });
+    const pub = join(PUBLISHED_RESULTS_DIR, name);
+    mkdirSync(pub, { recursive: true });
+    for (const f of ["results.jsonl", "results.csv", "report.html", "grid.json"]) {
+      if (existsSync(join(run.dir, f))) cpSync(join(run.dir, f), join(pub, f));
+    }
+    writeJsonAtomic(join(pub, "timing.json"), { seconds_this_run: Math.round(run.seconds), cells: run.cells.length, skipped: run.skipped, reused, failed: run.failed.map((f) => f.id) });
+    say(`done in ${Math.round(run.seconds)} s (${run.skipped} cells already finished); published to ${pub}`);
+  }
+} catch (e) {
+  process.exitCode = reportError(e);
+}
