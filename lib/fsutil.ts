@@ -5,7 +5,7 @@
  * which `removeStaleTemps` clears once its writer is gone.
  */
 import {
-  closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync,
+  closeSync, fsyncSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, writeSync,
 } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -115,4 +115,30 @@ export function safeJoin(dir: string, name: string): string {
     throw new UserError(`refusing file name ${JSON.stringify(name)}: it leads outside ${dir}`, 1);
   }
   return join(dir, name);
+}
+
+/**
+ * `safeJoin` for a name read from a manifest or config (`source`, named in the error), and the file there,
+ * if it exists, must not be a symbolic link (or under one) that resolves outside `dir`. A missing file is
+ * left for the reader to report.
+ */
+export function safeContainedPath(dir: string, name: string, source: string): string {
+  let path: string;
+  try {
+    path = safeJoin(dir, name);
+  } catch (err) {
+    throw new UserError(`${source}: ${(err as Error).message}`, 1);
+  }
+  let real: string, realDir: string;
+  try {
+    real = realpathSync(path);
+    realDir = realpathSync(dir);
+  } catch {
+    return path;
+  }
+  const rel = relative(realDir, real);
+  if (rel === "" || rel === ".." || rel.startsWith("../") || rel.startsWith("..\\") || isAbsolute(rel)) {
+    throw new UserError(`${source}: refusing file name ${JSON.stringify(name)}: it is a link to ${real}, outside ${dir}`, 1);
+  }
+  return path;
 }

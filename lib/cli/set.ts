@@ -16,7 +16,8 @@ export function readConfigFile(file: string, sets: string[] = []): unknown {
 
 export function applySets(raw: unknown, sets: string[]): unknown {
   if (sets.length === 0) return raw;
-  const out = JSON.parse(JSON.stringify(raw ?? {})) as Record<string, unknown>;
+  // structuredClone, not a JSON round trip: that would turn a config's 1e999 (Infinity) into null and hide it.
+  const out = structuredClone(raw ?? {}) as Record<string, unknown>;
   for (const s of sets) {
     const eq = s.indexOf("=");
     if (eq <= 0) throw new UserError(`--set '${s}': expected key=value`, 2);

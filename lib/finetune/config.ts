@@ -6,6 +6,7 @@
 import { UserError } from "../errors";
 import { DEFAULT_LOOP, validateLoop, type LoopConfig } from "../train/trainer";
 import { DEFAULT_LORA, validateLora, type LoraConfig } from "../model/lora";
+import { isTemplateName, TEMPLATE_NAMES } from "../data/templates/registry";
 
 export interface FinetuneConfig {
   /** The model to start from: a directory, a bundled name (nano-base) or a Hugging Face repo id. */
@@ -68,10 +69,47 @@ const TOP_KEYS = Object.keys(DEFAULT_FINETUNE);
 /** Keys the CLI accepts at the top level as shorthands for train.* (the issue's flat config). */
 const LOOP_SHORTHANDS = ["batchSize", "learningRate", "seed", "checkpointEvery", "evalEvery", "microBatchSize", "weightDecay", "schedule", "gradClip", "workers"] as const;
 
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Edit distance (insertions, deletions, substitutions), case-insensitive. */
+function distance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** " (did you mean 'learningRate'?)" when `key` is a typo of a known key (case, or one or two letters), else "". */
+export function didYouMean(key: string, known: readonly string[]): string {
+  let best: string | undefined, bestD = Infinity;
+  for (const k of known) {
+    const d = distance(key, k);
+    if (d < bestD) (best = k), (bestD = d);
+  }
+  return best !== undefined && bestD <= (key.length > 5 ? 2 : 1) ? ` (did you mean '${best}'?)` : "";
+}
+
+/** `typeof`-level check of one field against its default; JSON's 1e999 parses to Infinity, which no field accepts. */
+export function typeProblem(key: string, value: unknown, expected: unknown): string | undefined {
+  const want = typeof expected;
+  if (typeof value !== want) return `'${key}' must be a ${want}, got ${JSON.stringify(value)}`;
+  if (want === "number" && !Number.isFinite(value as number)) return `'${key}' must be a finite number, got ${String(value)}`;
+  return undefined;
+}
+
 export function resolveFinetuneConfig(raw: unknown, file: string): FinetuneConfig {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new UserError(`${file}: expected a JSON object`, 2);
-  const obj = { ...(raw as Record<string, unknown>) };
+  if (!isPlainObject(raw)) throw new UserError(`${file}: expected a JSON object`, 2);
+  const obj = { ...raw };
   delete obj["//"]; // a comment line, as in experiments/*.json
+  // Spreading a string or array would turn it into keys '0', '1', ...: say what is wrong instead.
+  for (const k of ["train", "lora"] as const) {
+    if (obj[k] !== undefined && !isPlainObject(obj[k])) throw new UserError(`${file}: '${k}' must be an object, got ${JSON.stringify(obj[k])}`, 2);
+  }
   const trainRaw = { ...((obj.train ?? {}) as Record<string, unknown>) };
   for (const k of LOOP_SHORTHANDS) {
     if (k in obj) {
@@ -80,23 +118,24 @@ export function resolveFinetuneConfig(raw: unknown, file: string): FinetuneConfi
     }
   }
   for (const k of Object.keys(obj)) {
-    if (!TOP_KEYS.includes(k)) throw new UserError(`${file}: unknown key '${k}' (known: ${[...TOP_KEYS, ...LOOP_SHORTHANDS].join(", ")})`, 2);
+    const known = [...TOP_KEYS, ...LOOP_SHORTHANDS];
+    if (!TOP_KEYS.includes(k)) throw new UserError(`${file}: unknown key '${k}'${didYouMean(k, [...known, ...Object.keys(DEFAULT_LOOP)]) || ` (known: ${known.join(", ")})`}`, 2);
   }
-  for (const k of Object.keys(trainRaw)) if (!(k in DEFAULT_LOOP)) throw new UserError(`${file}: unknown key 'train.${k}'`, 2);
+  for (const k of Object.keys(trainRaw)) if (!(k in DEFAULT_LOOP)) throw new UserError(`${file}: unknown key 'train.${k}'${didYouMean(k, Object.keys(DEFAULT_LOOP))}`, 2);
   const loraRaw = (obj.lora ?? {}) as Record<string, unknown>;
-  for (const k of Object.keys(loraRaw)) if (!(k in DEFAULT_LORA)) throw new UserError(`${file}: unknown key 'lora.${k}'`, 2);
+  for (const k of Object.keys(loraRaw)) if (!(k in DEFAULT_LORA)) throw new UserError(`${file}: unknown key 'lora.${k}'${didYouMean(k, Object.keys(DEFAULT_LORA))}`, 2);
   const cfg: FinetuneConfig = {
     ...DEFAULT_FINETUNE, ...(obj as Partial<FinetuneConfig>),
     lora: { ...DEFAULT_LORA, ...(loraRaw as Partial<LoraConfig>) },
     train: { ...DEFAULT_FINETUNE.train, ...(trainRaw as Partial<LoopConfig>) },
   };
   for (const [k, v] of Object.entries(cfg)) {
-    const want = typeof (DEFAULT_FINETUNE as unknown as Record<string, unknown>)[k];
-    if (typeof v !== want) throw new UserError(`${file}: '${k}' must be a ${want}, got ${JSON.stringify(v)}`, 2);
+    const problem = typeProblem(k, v, (DEFAULT_FINETUNE as unknown as Record<string, unknown>)[k]);
+    if (problem) throw new UserError(`${file}: ${problem}`, 2);
   }
   for (const [k, v] of Object.entries(cfg.train)) {
-    const want = typeof (DEFAULT_LOOP as unknown as Record<string, unknown>)[k];
-    if (typeof v !== want) throw new UserError(`${file}: 'train.${k}' must be a ${want}, got ${JSON.stringify(v)}`, 2);
+    const problem = typeProblem(`train.${k}`, v, (DEFAULT_LOOP as unknown as Record<string, unknown>)[k]);
+    if (problem) throw new UserError(`${file}: ${problem}`, 2);
   }
   const errors: string[] = [];
   if (!cfg.data) errors.push("'data' is required (a data file or a mixture directory)");
@@ -109,6 +148,10 @@ export function resolveFinetuneConfig(raw: unknown, file: string): FinetuneConfi
   if (!(cfg.warmupRatio >= 0 && cfg.warmupRatio < 1)) errors.push(`'warmupRatio' must be in [0, 1), got ${cfg.warmupRatio}`);
   if (!["completion", "assistant", "last-turn", "all"].includes(cfg.mask)) errors.push(`'mask' must be completion, assistant, last-turn or all, got ${JSON.stringify(cfg.mask)}`);
   if (!["none", "bfd"].includes(cfg.packing)) errors.push(`'packing' must be none or bfd, got ${JSON.stringify(cfg.packing)}`);
+  if (!["drop", "truncate-left-prompt", "truncate-right"].includes(cfg.truncation)) {
+    errors.push(`'truncation' must be drop, truncate-left-prompt or truncate-right, got ${JSON.stringify(cfg.truncation)}`);
+  }
+  if (!isTemplateName(cfg.template)) errors.push(`'template' must be one of ${TEMPLATE_NAMES.join(", ")}, got ${JSON.stringify(cfg.template)}`);
   if (!Number.isInteger(cfg.maxLength) || cfg.maxLength < 8) errors.push(`'maxLength' must be an integer >= 8, got ${cfg.maxLength}`);
   if (!Number.isInteger(cfg.freezeAllButLast) || cfg.freezeAllButLast < 0) errors.push(`'freezeAllButLast' must be a non-negative integer`);
   if (cfg.mode === "lora") errors.push(...validateLora(cfg.lora));

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors";
+import { safeContainedPath } from "../fsutil";
 import { loadRecords } from "../data/load";
 import type { InstructionRecord } from "../data/record";
 import { getTemplate, type TemplateSpec } from "../data/templates/registry";
@@ -20,8 +21,16 @@ export function dataFile(path: string): string {
   if (!statSync(path).isDirectory()) return path;
   const manifest = join(path, "manifest.json");
   if (!existsSync(manifest)) throw new UserError(`${path}: a directory without manifest.json (expected a mixture from 'nanoinstruct mix')`, 2);
-  const file = (JSON.parse(readFileSync(manifest, "utf8")) as { file?: string }).file ?? "data.jsonl";
-  return join(path, file);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(manifest, "utf8"));
+  } catch (err) {
+    throw new UserError(`${manifest}: not valid JSON (${(err as Error).message.split("\n")[0]})`, 2);
+  }
+  const file = (parsed as { file?: unknown } | null)?.file ?? "data.jsonl";
+  if (typeof file !== "string") throw new UserError(`${manifest}: 'file' must be a file name, got ${JSON.stringify(file)}`, 2);
+  // The name comes from a file on disk: it may not lead out of the mixture directory.
+  return safeContainedPath(path, file, `${manifest}: 'file'`);
 }
 
 /** Loads records leniently (bad ones are reported through `warn`, never silently dropped). */
@@ -51,6 +60,8 @@ export function splitRecords(records: InstructionRecord[], fraction: number, see
 export interface PreparedRows {
   rows: Row[];
   stats: CollateStats & { records: number; noTrainedTokensRecords: number };
+  /** Records left out of every row, and why (too long under the truncation policy, or nothing to train on). */
+  dropped: { id: string; reason: "too-long" | "no-trained-tokens" }[];
 }
 
 /** Records -> trainer rows. */
@@ -60,7 +71,7 @@ export function prepareRows(records: InstructionRecord[], tokenizer: Tokenizer, 
   const template = getTemplate(o.template);
   const { examples, noTrainedTokens } = tokenizeRecords(template, records, tokenizer, { mask: o.mask });
   const padId = tokenizer.padId ?? 0;
-  const { rows, stats } = collate(examples, { maxLength: o.maxLength, packing: o.packing, truncation: o.truncation, padId, padding: "longest" });
+  const { rows, stats, droppedIds } = collate(examples, { maxLength: o.maxLength, packing: o.packing, truncation: o.truncation, padId, padding: "longest" });
   const packed = o.packing === "bfd";
   return {
     rows: rows.map((r) => ({
@@ -68,5 +79,6 @@ export function prepareRows(records: InstructionRecord[], tokenizer: Tokenizer, 
       ...(packed ? { positionIds: r.positionIds.subarray(0, r.length), segmentIds: r.segmentIds.subarray(0, r.length) } : {}),
     })),
     stats: { ...stats, records: records.length, noTrainedTokensRecords: noTrainedTokens.length },
+    dropped: droppedIds,
   };
 }

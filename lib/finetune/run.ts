@@ -36,6 +36,21 @@ export interface FinetuneOptions {
   records?: InstructionRecord[];
   /** In-memory evaluation records (instead of cfg.evalData / evalFraction). */
   evalRecords?: InstructionRecord[];
+  /** The config file the run came from, named in errors about its values. */
+  configFile?: string;
+}
+
+/** Why no training row is left, located at the first dropped record ("data.jsonl:1: record 'x' ..."). */
+function noRowsLeft(cfg: FinetuneConfig, records: InstructionRecord[], dropped: PreparedRows["dropped"]): string {
+  const first = dropped[0];
+  const rec = first && records.find((r) => r.id === first.id);
+  if (!first || !rec) return `${cfg.data}: no training rows left after templating and truncation`;
+  const p = rec.provenance;
+  const where = p.line !== undefined ? `${p.file}:${p.line}` : p.index !== undefined ? `${p.file}: [index ${p.index}]` : p.file;
+  const why = first.reason === "too-long"
+    ? `is longer than maxLength ${cfg.maxLength} tokens (truncation "${cfg.truncation}")`
+    : `has no tokens to train on under mask "${cfg.mask}"`;
+  return `${where}: record '${rec.id}' ${why}; all ${records.length} training records were dropped, so no training rows are left`;
 }
 
 export async function finetune(cfg: FinetuneConfig, opts: FinetuneOptions = {}): Promise<FinetuneReport> {
@@ -43,7 +58,7 @@ export async function finetune(cfg: FinetuneConfig, opts: FinetuneOptions = {}):
   const loaded = await loadModel(cfg.model);
   const { model, tokenizer, engine } = loaded;
   if (cfg.maxLength > model.config.blockSize) {
-    throw new UserError(`maxLength ${cfg.maxLength} exceeds the model's context (${model.config.blockSize} tokens)`, 2);
+    throw new UserError(`${opts.configFile ?? "finetune config"}: 'maxLength' ${cfg.maxLength} exceeds the model's context (${model.config.blockSize} tokens, n_positions in ${join(loaded.dir, "config.json")})`, 2);
   }
   const records = opts.records ?? await loadInstructionData(cfg.data, say);
   const split = opts.evalRecords ? { train: records, eval: opts.evalRecords }
@@ -55,7 +70,7 @@ export async function finetune(cfg: FinetuneConfig, opts: FinetuneOptions = {}):
   const s = trainRows.stats;
   say(`data: ${s.records} records -> ${s.rows} rows (${s.trainedTokens} trained tokens; ${s.truncated} truncated, ${s.dropped} dropped, ${s.noTrainedTokensRecords} without a target)` +
     (evalRows ? `; eval ${evalRows.stats.rows} rows` : ""));
-  if (trainRows.rows.length === 0) throw new UserError(`${cfg.data}: no training rows left after templating and truncation`, 1);
+  if (trainRows.rows.length === 0) throw new UserError(noRowsLeft(cfg, split.train, trainRows.dropped), 1);
 
   let adapters: Map<string, tf.Variable> | undefined;
   if (cfg.mode === "lora") adapters = applyLora(model, cfg.lora);

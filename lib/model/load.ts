@@ -4,7 +4,7 @@
  * directory that loads here and in Hugging Face transformers (config.json, model.safetensors, tokenizer).
  */
 import { join, basename } from "node:path";
-import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { UserError } from "../errors";
 import { initEngine, type EngineInfo } from "../engine/backend";
 import { GPT } from "./gpt";
@@ -51,7 +51,7 @@ export async function loadModel(name: string, options: ResolveOptions = {}): Pro
   if (config.bias === false) throw new UserError(`${join(dir, "config.json")}: models without biases are not supported`, 2);
   const tokenizer = loadTokenizer(dir);
   if (tokenizer.vocabSize > config.vocabSize) {
-    throw new UserError(`${dir}: the tokenizer has ${tokenizer.vocabSize} tokens but config.json's vocab_size is ${config.vocabSize}`, 2);
+    throw new UserError(`${join(dir, "config.json")}: vocab_size is ${config.vocabSize} but the tokenizer files in ${dir} have ${tokenizer.vocabSize} tokens (ids up to ${tokenizer.vocabSize - 1})`, 2);
   }
   const weights = readModelWeights(dir, config);
   const engine = await initEngine();
@@ -66,6 +66,29 @@ export interface SaveModelOptions {
   metadata?: Record<string, string>;
 }
 
+/** Leftovers of saves killed midway (`.name.tmp-PID`, `.name.tmp-PID.old`) whose process is gone. */
+function removeStaleSaves(parent: string, name: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(parent);
+  } catch {
+    return;
+  }
+  const prefix = `.${name}.tmp-`;
+  for (const e of entries) {
+    if (!e.startsWith(prefix)) continue;
+    const pid = Number(e.slice(prefix.length).replace(/\.old$/, ""));
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch (err) {
+      alive = (err as NodeJS.ErrnoException).code === "EPERM";
+    }
+    if (!alive) rmSync(join(parent, e), { recursive: true, force: true });
+  }
+}
+
 /**
  * Writes a model directory. The files go to a temporary sibling first and the directory is renamed into
  * place, so a reader never sees a half-written model.
@@ -76,6 +99,7 @@ export async function saveModel(dir: string, model: GPT, tokenizer: Tokenizer, o
   for (const [name, v] of model.params) tensors.set(name, { shape: v.shape, data: weights.get(name)! });
   const tmp = join(dir, "..", `.${basename(dir)}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
+  removeStaleSaves(join(dir, ".."), basename(dir));
   mkdirSync(tmp, { recursive: true });
   writeSafetensors(join(tmp, "model.safetensors"), tensors, { format: "pt", ...options.metadata });
   writeHFConfig(tmp, model.config, { extra: options.extra, eosTokenId: tokenizer.eosId, bosTokenId: tokenizer.bosId ?? tokenizer.eosId });

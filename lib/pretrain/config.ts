@@ -4,6 +4,7 @@
  */
 import { UserError } from "../errors";
 import { DEFAULT_LOOP, validateLoop, type LoopConfig } from "../train/trainer";
+import { didYouMean, typeProblem } from "../finetune/config";
 
 export interface PretrainConfig {
   /** Run directory: checkpoints, metrics.jsonl, the resolved config, and the final model in model/. */
@@ -54,16 +55,24 @@ export function resolvePretrainConfig(raw: unknown, file: string): PretrainConfi
   const obj = { ...(raw as Record<string, unknown>) };
   delete obj["//"]; // a comment line
   for (const k of Object.keys(obj)) {
-    if (!(k in DEFAULT_PRETRAIN)) throw new UserError(`${file}: unknown key '${k}' (known: ${Object.keys(DEFAULT_PRETRAIN).join(", ")})`, 2);
+    const known = Object.keys(DEFAULT_PRETRAIN);
+    if (!(k in DEFAULT_PRETRAIN)) throw new UserError(`${file}: unknown key '${k}'${didYouMean(k, known) || ` (known: ${known.join(", ")})`}`, 2);
+  }
+  if (obj.train !== undefined && (typeof obj.train !== "object" || obj.train === null || Array.isArray(obj.train))) {
+    throw new UserError(`${file}: 'train' must be an object, got ${JSON.stringify(obj.train)}`, 2);
   }
   const trainRaw = (obj.train ?? {}) as Record<string, unknown>;
   for (const k of Object.keys(trainRaw)) {
-    if (!(k in DEFAULT_LOOP)) throw new UserError(`${file}: unknown key 'train.${k}'`, 2);
+    if (!(k in DEFAULT_LOOP)) throw new UserError(`${file}: unknown key 'train.${k}'${didYouMean(k, Object.keys(DEFAULT_LOOP))}`, 2);
   }
   const cfg = { ...DEFAULT_PRETRAIN, ...obj, train: { ...DEFAULT_PRETRAIN.train, ...trainRaw } } as PretrainConfig;
   for (const [k, v] of Object.entries(cfg)) {
-    const want = typeof (DEFAULT_PRETRAIN as unknown as Record<string, unknown>)[k];
-    if (typeof v !== want) throw new UserError(`${file}: '${k}' must be a ${want}, got ${JSON.stringify(v)}`, 2);
+    const problem = typeProblem(k, v, (DEFAULT_PRETRAIN as unknown as Record<string, unknown>)[k]);
+    if (problem) throw new UserError(`${file}: ${problem}`, 2);
+  }
+  for (const [k, v] of Object.entries(cfg.train)) {
+    const problem = typeProblem(`train.${k}`, v, (DEFAULT_LOOP as unknown as Record<string, unknown>)[k]);
+    if (problem) throw new UserError(`${file}: ${problem}`, 2);
   }
   const errors = validateLoop(cfg.train).map((e) => `train.${e}`);
   for (const k of ["vocabSize", "nLayer", "nHead", "nEmbd", "blockSize", "corpusChars"] as const) {
@@ -71,6 +80,7 @@ export function resolvePretrainConfig(raw: unknown, file: string): PretrainConfi
   }
   if (cfg.nEmbd % cfg.nHead !== 0) errors.push(`nEmbd (${cfg.nEmbd}) must be divisible by nHead (${cfg.nHead})`);
   if (cfg.vocabSize < 260) errors.push(`vocabSize must be at least 260 (256 bytes + special tokens)`);
+  if (!(cfg.dropout >= 0 && cfg.dropout < 1)) errors.push(`dropout must be in [0, 1), got ${cfg.dropout}`);
   if (errors.length) throw new UserError(`${file}: ${errors[0]}`, 2);
   return cfg;
 }

@@ -100,6 +100,12 @@ export class ModelEngine implements TextEngine {
   /** Prompt tokens to feed: the prompt itself, or its end when it is too long and truncation is on. */
   fitPrompt(prompt: number[], maxTokens: number, truncate: boolean): number[] {
     const ids = prompt.length > 0 ? prompt : [this.tokenizer.eosId]; // the model needs one token to continue
+    // Ids sent by a client index the embedding table: one past its end would read garbage (or fail deep in a kernel).
+    const V = this.model.config.vocabSize;
+    const bad = ids.findIndex((id) => !Number.isInteger(id) || id < 0 || id >= V);
+    if (bad >= 0) {
+      throw new HttpError(400, `prompt[${bad}] is token id ${ids[bad]}; this model's vocabulary has ids 0..${V - 1}`, "invalid_request_error", "prompt", "invalid_value");
+    }
     if (ids.length < this.contextSize) return ids;
     if (!truncate) {
       throw new HttpError(400, `the prompt has ${ids.length} tokens; this model's context is ${this.contextSize} tokens`, "invalid_request_error", null, "context_length_exceeded");

@@ -36,12 +36,14 @@ type Body = Record<string, unknown>;
 
 const isInt = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v);
 const present = (v: unknown) => v !== undefined && v !== null;
+/** A value as the client sent it; JSON.stringify would show 1e999 (parsed as Infinity) as null. */
+const shown = (v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : JSON.stringify(v));
 
 function optNumber(body: Body, key: string, min: number, max: number, fallback: number, minExclusive = false): number {
   const v = body[key];
   if (!present(v)) return fallback;
   if (typeof v !== "number" || !Number.isFinite(v) || (minExclusive ? v <= min : v < min) || v > max) {
-    throw badParam(key, `${key} must be a number in ${minExclusive ? "(" : "["}${min}, ${max}], got ${JSON.stringify(v)}`);
+    throw badParam(key, `${key} must be a number in ${minExclusive ? "(" : "["}${min}, ${max}], got ${shown(v)}`);
   }
   return v;
 }
@@ -49,7 +51,7 @@ function optNumber(body: Body, key: string, min: number, max: number, fallback: 
 function optInt(body: Body, key: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const v = body[key];
   if (!present(v)) return undefined;
-  if (!isInt(v) || v < min || v > max) throw badParam(key, `${key} must be an integer >= ${min}${max < Number.MAX_SAFE_INTEGER ? ` and <= ${max}` : ""}, got ${JSON.stringify(v)}`);
+  if (!isInt(v) || v < min || v > max) throw badParam(key, `${key} must be an integer >= ${min}${max < Number.MAX_SAFE_INTEGER ? ` and <= ${max}` : ""}, got ${shown(v)}`);
   return v;
 }
 

@@ -3,6 +3,7 @@
  * POST /v1/completions, with streaming (server-sent events), logprobs, an optional API key, size and
  * token limits, and a FIFO queue so generations run one at a time. Every error is an OpenAI-style JSON body.
  */
+import { createHash, timingSafeEqual } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { UserError } from "../errors";
@@ -88,10 +89,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const modelObject = { id: config.modelId, object: "model", created, owned_by: "nanoinstruct" };
 
+  // Both sides are hashed to 32 bytes first, so the comparison takes the same time whatever the key's
+  // length or how many leading characters a guess gets right.
+  const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
+  const expected = config.apiKey ? digest(`Bearer ${config.apiKey}`) : null;
   const authorized = (req: IncomingMessage) => {
-    if (!config.apiKey) return true;
-    const h = req.headers.authorization ?? "";
-    return h === `Bearer ${config.apiKey}`;
+    if (!expected) return true;
+    return timingSafeEqual(digest(req.headers.authorization ?? ""), expected);
   };
 
   /** Runs one generation request end to end, streaming or not. */

@@ -5,11 +5,43 @@
  * one is detected at load by its hashes.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors";
-import { writeJsonAtomic } from "../fsutil";
+import { safeContainedPath, writeJsonAtomic } from "../fsutil";
 import { readSafetensors, writeSafetensors, type TensorData } from "../model/safetensors";
+
+/** The files of a checkpoint, all listed with their hashes in manifest.json. */
+const CHECKPOINT_FILES = ["model.safetensors", "optimizer.safetensors", "state.json"] as const;
+const MANIFEST_FORMAT = "nanoinstruct-checkpoint/1";
+const TMP_RE = /^\.step-\d+\.tmp-(\d+)$/;
+
+/**
+ * Test hook, read only by the reliability suite: NANOINSTRUCT_TEST_CHECKPOINT_PAUSE_MS=N makes every
+ * checkpoint write stop for N ms halfway (weights written, manifest not), so that a test can SIGKILL the
+ * process exactly there. Unset, it costs one environment lookup per checkpoint.
+ */
+function testPauseMidWrite(): void {
+  const ms = Number(process.env.NANOINSTRUCT_TEST_CHECKPOINT_PAUSE_MS);
+  if (ms > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Half-written checkpoint directories of processes that were killed: never listed, but they hold disk space. */
+function removeStaleTemps(root: string): void {
+  for (const name of readdirSync(root)) {
+    const m = TMP_RE.exec(name);
+    if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) rmSync(join(root, name), { recursive: true, force: true });
+  }
+}
 
 export interface CheckpointState {
   /** Optimizer steps completed. */
@@ -39,11 +71,13 @@ const sha256 = (path: string) => createHash("sha256").update(readFileSync(path))
 export function writeCheckpoint(runDir: string, c: CheckpointContents): string {
   const root = join(runDir, "checkpoints");
   mkdirSync(root, { recursive: true });
+  removeStaleTemps(root);
   const final = join(root, `step-${c.state.step}`);
   const tmp = join(root, `.step-${c.state.step}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   writeSafetensors(join(tmp, "model.safetensors"), c.weights, { format: "pt" });
+  testPauseMidWrite();
   const opt = new Map<string, TensorData>();
   for (const [name, w] of c.weights) {
     opt.set(`m.${name}`, { shape: w.shape, data: c.m.get(name)! });
@@ -52,8 +86,8 @@ export function writeCheckpoint(runDir: string, c: CheckpointContents): string {
   writeSafetensors(join(tmp, "optimizer.safetensors"), opt);
   writeJsonAtomic(join(tmp, "state.json"), c.state);
   const files: Record<string, string> = {};
-  for (const f of ["model.safetensors", "optimizer.safetensors", "state.json"]) files[f] = sha256(join(tmp, f));
-  writeJsonAtomic(join(tmp, "manifest.json"), { format: "nanoinstruct-checkpoint/1", files });
+  for (const f of CHECKPOINT_FILES) files[f] = sha256(join(tmp, f));
+  writeJsonAtomic(join(tmp, "manifest.json"), { format: MANIFEST_FORMAT, files });
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
   return final;
@@ -70,28 +104,65 @@ export function listCheckpoints(runDir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-/** Reads and verifies a checkpoint directory; a missing file or wrong hash is a one-line UserError. */
+/**
+ * Reads and verifies a checkpoint directory: the manifest must list exactly the checkpoint's files, by plain
+ * names that stay inside `dir` (no "..", absolute paths or links out), and every hash must match. Anything
+ * else is a one-line UserError naming the file.
+ */
 export function readCheckpoint(dir: string): CheckpointContents {
   const manifestPath = join(dir, "manifest.json");
-  let manifest: { files: Record<string, string> };
+  const damaged = `damaged checkpoint; delete ${dir} to resume from the one before it`;
+  let manifest: unknown;
   try {
     manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
   } catch {
-    throw new UserError(`${manifestPath}: missing or not JSON (damaged checkpoint)`, 2);
+    throw new UserError(`${manifestPath}: missing or not JSON (${damaged})`, 2);
   }
-  for (const [f, hash] of Object.entries(manifest.files ?? {})) {
-    const p = join(dir, f);
-    if (!existsSync(p)) throw new UserError(`${p}: missing (damaged checkpoint)`, 2);
-    if (sha256(p) !== hash) throw new UserError(`${p}: content hash does not match manifest.json (damaged checkpoint)`, 2);
+  const files = (manifest as { files?: unknown } | null)?.files;
+  if ((manifest as { format?: unknown }).format !== MANIFEST_FORMAT || typeof files !== "object" || files === null || Array.isArray(files)) {
+    throw new UserError(`${manifestPath}: not a ${MANIFEST_FORMAT} manifest with a 'files' object (${damaged})`, 2);
   }
-  const state = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as CheckpointState;
+  const listed = files as Record<string, unknown>;
+  for (const [f, hash] of Object.entries(listed)) {
+    // Checked before any use of the name: a manifest is data, and names in it may point anywhere.
+    const p = safeContainedPath(dir, f, `${manifestPath}: files`);
+    if (!(CHECKPOINT_FILES as readonly string[]).includes(f)) throw new UserError(`${manifestPath}: files: unexpected entry ${JSON.stringify(f)} (${damaged})`, 2);
+    if (typeof hash !== "string" || !/^[0-9a-f]{64}$/.test(hash)) throw new UserError(`${manifestPath}: files.${f}: not a sha256 hash (${damaged})`, 2);
+    if (!existsSync(p)) throw new UserError(`${p}: missing (${damaged})`, 2);
+    if (lstatSync(p).isSymbolicLink()) throw new UserError(`${p}: is a symbolic link; checkpoint files must be regular files (${damaged})`, 2);
+    if (sha256(p) !== hash) throw new UserError(`${p}: content hash does not match manifest.json (${damaged})`, 2);
+  }
+  for (const f of CHECKPOINT_FILES) {
+    if (!(f in listed)) throw new UserError(`${manifestPath}: files: no entry for ${f} (${damaged})`, 2);
+  }
+  const statePath = join(dir, "state.json");
+  let state: CheckpointState;
+  try {
+    state = JSON.parse(readFileSync(statePath, "utf8")) as CheckpointState;
+  } catch (err) {
+    throw new UserError(`${statePath}: not valid JSON (${(err as Error).message.split("\n")[0]}; ${damaged})`, 2);
+  }
+  for (const k of ["step", "rowsSeen", "badEvals", "optimizerStep"] as const) {
+    if (!Number.isSafeInteger(state[k]) || state[k] < 0) throw new UserError(`${statePath}: '${k}' must be a non-negative integer, got ${JSON.stringify(state[k])} (${damaged})`, 2);
+  }
+  if (typeof state.configHash !== "string") throw new UserError(`${statePath}: 'configHash' must be a string (${damaged})`, 2);
   const weights = new Map<string, TensorData>();
   for (const [name, t] of readSafetensors(join(dir, "model.safetensors")).tensors) {
-    weights.set(name, { shape: t.shape, data: t.data as Float32Array });
+    if (!(t.data instanceof Float32Array)) throw new UserError(`${join(dir, "model.safetensors")}: tensor '${name}' is ${t.dtype}, expected a float tensor`, 2);
+    weights.set(name, { shape: t.shape, data: t.data });
   }
+  const optPath = join(dir, "optimizer.safetensors");
   const m = new Map<string, Float32Array>(), v = new Map<string, Float32Array>();
-  for (const [name, t] of readSafetensors(join(dir, "optimizer.safetensors")).tensors) {
-    (name.startsWith("m.") ? m : v).set(name.slice(2), t.data as Float32Array);
+  for (const [name, t] of readSafetensors(optPath).tensors) {
+    const w = weights.get(name.slice(2));
+    if (!/^[mv]\./.test(name) || !w) throw new UserError(`${optPath}: unexpected tensor '${name}' (expected m.<weight> and v.<weight>)`, 2);
+    if (!(t.data instanceof Float32Array) || t.data.length !== w.data.length) {
+      throw new UserError(`${optPath}: tensor '${name}' has shape [${t.shape}] but its weight has [${w.shape}]`, 2);
+    }
+    (name.startsWith("m.") ? m : v).set(name.slice(2), t.data);
+  }
+  for (const name of weights.keys()) {
+    if (!m.has(name) || !v.has(name)) throw new UserError(`${optPath}: no optimizer moments for '${name}'`, 2);
   }
   return { state, weights, m, v };
 }

@@ -91,10 +91,17 @@ export function validateLoop(c: LoopConfig): string[] {
   };
   posInt("maxSteps"); posInt("batchSize"); posInt("microBatchSize");
   for (const k of ["warmupSteps", "checkpointEvery", "evalEvery", "evalRows", "keepCheckpoints", "earlyStoppingPatience", "workers"] as const) nonNegInt(k);
-  if (!(c.learningRate > 0)) e.push(`learningRate must be > 0, got ${c.learningRate}`);
+  if (!(c.learningRate > 0 && Number.isFinite(c.learningRate))) e.push(`learningRate must be > 0 and finite, got ${c.learningRate}`);
+  // AdamW's moments: each beta in [0, 1), eps > 0; otherwise the update is NaN or never decays.
+  for (const k of ["beta1", "beta2"] as const) if (!(c[k] >= 0 && c[k] < 1)) e.push(`${k} must be in [0, 1), got ${c[k]}`);
+  if (!(c.eps > 0 && Number.isFinite(c.eps))) e.push(`eps must be a finite number > 0, got ${c.eps}`);
+  if (!(c.weightDecay >= 0 && Number.isFinite(c.weightDecay))) e.push(`weightDecay must be a finite number >= 0, got ${c.weightDecay}`);
+  if (!(c.earlyStoppingMinDelta >= 0 && Number.isFinite(c.earlyStoppingMinDelta))) e.push(`earlyStoppingMinDelta must be a finite number >= 0, got ${c.earlyStoppingMinDelta}`);
+  if (!Number.isSafeInteger(c.seed)) e.push(`seed must be an integer, got ${c.seed}`);
+  if (!Number.isInteger(c.padId) || c.padId < 0) e.push(`padId must be a non-negative integer, got ${c.padId}`);
   if (!["constant", "linear", "cosine"].includes(c.schedule)) e.push(`schedule must be constant, linear or cosine, got ${JSON.stringify(c.schedule)}`);
   if (!(c.minLrRatio >= 0 && c.minLrRatio <= 1)) e.push(`minLrRatio must be in [0, 1], got ${c.minLrRatio}`);
-  if (!(c.gradClip >= 0)) e.push(`gradClip must be >= 0, got ${c.gradClip}`);
+  if (!(c.gradClip >= 0 && Number.isFinite(c.gradClip))) e.push(`gradClip must be a finite number >= 0, got ${c.gradClip}`);
   if (c.batchSize % c.microBatchSize !== 0 && c.microBatchSize < c.batchSize) e.push(`batchSize (${c.batchSize}) must be a multiple of microBatchSize (${c.microBatchSize})`);
   if (!["skip", "stop"].includes(c.nanGuard)) e.push(`nanGuard must be skip or stop, got ${JSON.stringify(c.nanGuard)}`);
   return e;
@@ -207,8 +214,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     resumedFrom = last;
     log.truncateAfter(step);
     cb.onMessage?.(`resumed from checkpoint step ${last}`);
-  } else if (!opts.resume && existsSync(log.path)) {
-    log.truncateAfter(-1); // a fresh run starts a fresh log
+  } else if (existsSync(log.path)) {
+    // A fresh run starts a fresh log; so does a resume with no checkpoint yet (its lines are from a killed start).
+    log.truncateAfter(-1);
   }
 
   const orders = new Map<number, Int32Array>();
@@ -246,7 +254,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   // A resumed run that is already complete still reports its last loss.
   const lastLogged = log.read().filter((l): l is StepMetrics => l.type === "train").pop();
   let finalLoss = lastLogged?.loss ?? NaN, stoppedEarly = false;
-  const firstEval = step === 0 ? await runEval() : null;
+  // A resumed run reports the evaluation before training from its log, as the uninterrupted run does.
+  const firstEval = step === 0 ? await runEval() : log.read().find((l): l is EvalMetrics => l.type === "eval" && l.step === 0) ?? null;
   let lastEval: EvalMetrics | null = firstEval;
   // Data parallelism applies when the whole model trains (LoRA and partial freezing run in-process).
   // "auto" starts worker threads (a few seconds each) only when the run is long enough to repay them:

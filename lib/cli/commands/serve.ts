@@ -31,6 +31,7 @@ const command: Command = {
   --max-tokens N     cap on max_tokens per request (default ${DEFAULT_SERVE.maxTokens})
   --max-queue N      requests that may wait behind the running one; more get 503 (default ${DEFAULT_SERVE.maxQueue})
   --truncate         keep the end of prompts longer than the context instead of answering 400
+  --request-timeout MS  time a client has to send its whole request, headers and body (default ${DEFAULT_SERVE.requestTimeoutMs})
 
   Endpoints: GET /v1/models, POST /v1/chat/completions, POST /v1/completions, GET /health.
   Ctrl-C (SIGINT) or SIGTERM finishes the running request, refuses new ones and exits.`,
@@ -38,7 +39,7 @@ const command: Command = {
     const { values } = parse(argv, {
       model: { type: "string" }, name: { type: "string" }, host: { type: "string" }, port: { type: "string" },
       "api-key": { type: "string" }, template: { type: "string" }, "max-tokens": { type: "string" },
-      "max-queue": { type: "string" }, truncate: { type: "boolean" },
+      "max-queue": { type: "string" }, truncate: { type: "boolean" }, "request-timeout": { type: "string" },
     });
     const modelName = required(values.model, "model");
     const port = num(values.port, "port", true) ?? DEFAULT_SERVE.port;
@@ -47,6 +48,8 @@ const command: Command = {
     if (maxTokens < 1) throw new UserError("--max-tokens must be >= 1", 2);
     const maxQueue = num(values["max-queue"], "max-queue", true) ?? DEFAULT_SERVE.maxQueue;
     if (maxQueue < 0) throw new UserError("--max-queue must be >= 0", 2);
+    const requestTimeoutMs = num(values["request-timeout"], "request-timeout", true) ?? DEFAULT_SERVE.requestTimeoutMs;
+    if (requestTimeoutMs < 1) throw new UserError("--request-timeout must be >= 1 (milliseconds)", 2);
     const apiKey = (values["api-key"] as string | undefined) ?? (process.env.NANOINSTRUCT_SERVE_API_KEY || undefined);
 
     if (values.template !== undefined) getTemplate(values.template as TemplateSpec); // a typo fails before the model loads
@@ -67,7 +70,7 @@ const command: Command = {
         host: (values.host as string | undefined) ?? DEFAULT_SERVE.host, port, apiKey,
         modelId: (values.name as string | undefined) ?? modelName,
         maxTokens, defaultMaxTokens: Math.min(DEFAULT_SERVE.defaultMaxTokens, maxTokens), maxQueue,
-        truncatePrompt: values.truncate === true,
+        truncatePrompt: values.truncate === true, requestTimeoutMs,
       },
       log: (line) => console.error(line),
     });

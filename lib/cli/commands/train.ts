@@ -18,7 +18,7 @@ const command: Command = {
     const { values } = parse(argv, { config: { type: "string" }, resume: { type: "boolean" }, set: { type: "string", multiple: true }, quiet: { type: "boolean" } });
     const file = required(values.config, "config");
     const cfg = resolveFinetuneConfig(readConfigFile(file, (values.set as string[] | undefined) ?? []), file);
-    const r = await finetune(cfg, { resume: !!values.resume, callbacks: progressCallbacks(cfg.maxSteps || 1, !!values.quiet) });
+    const r = await finetune(cfg, { resume: !!values.resume, callbacks: progressCallbacks(cfg.maxSteps || 1, !!values.quiet), configFile: file });
     const ev = r.result.lastEval, first = r.result.firstEval;
     console.log(JSON.stringify({
       model: r.modelDir, adapter: r.adapterDir, steps: r.result.steps, final_train_loss: r.result.finalLoss,

@@ -6,6 +6,7 @@
  */
 // The node entry point by path: tslab's TypeScript ignores package "exports" and would see the browser types.
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet/src/node.js";
+import { open } from "node:fs/promises";
 import { UnreadableFile, type RawItem } from "./format";
 import { decodeUtf8 } from "./utf8";
 
@@ -57,15 +58,40 @@ function withoutNulls(row: Record<string, unknown>): Record<string, unknown> {
   return row;
 }
 
+/** A Parquet file starts and ends with "PAR1", with the footer's length just before the end. */
+async function checkMagic(file: string): Promise<void> {
+  const handle = await open(file, "r");
+  try {
+    const size = (await handle.stat()).size;
+    const head = Buffer.alloc(4), tail = Buffer.alloc(8);
+    if (size >= 12) {
+      await handle.read(head, 0, 4, 0);
+      await handle.read(tail, 0, 8, size - 8);
+    }
+    if (size < 12 || head.toString("latin1") !== "PAR1") {
+      throw new UnreadableFile(`not a Parquet file: it does not start with the "PAR1" magic bytes${size < 12 ? ` (only ${size} bytes)` : ""}`);
+    }
+    if (tail.toString("latin1", 4) !== "PAR1") throw new UnreadableFile(`not a readable Parquet file: no "PAR1" footer at the end (truncated?)`);
+    const footer = tail.readUInt32LE(0);
+    if (footer + 12 > size) throw new UnreadableFile(`not a readable Parquet file: the footer claims ${footer} bytes but the file has ${size}`);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Rows of a Parquet file as objects keyed by column name; `index` is the 0-based row number. */
 export async function* readParquet(file: string): AsyncGenerator<RawItem> {
+  await checkMagic(file);
   let buffer;
   let metadata;
   try {
     buffer = await asyncBufferFromFile(file);
     metadata = await parquetMetadataAsync(buffer);
   } catch (err) {
-    throw new UnreadableFile(`not a readable Parquet file (${(err as Error).message})`);
+    // The magic bytes were right, so it is the footer's metadata that is damaged (hyparquet's own words vary,
+    // and a malformed footer can surface as a TypeError from deep inside it).
+    const msg = (err as Error).message ?? String(err);
+    throw new UnreadableFile(`not a readable Parquet file: the footer metadata cannot be decoded (${/parquet/i.test(msg) ? msg : "corrupt or truncated"})`);
   }
   const total = Number(metadata.num_rows);
   for (let start = 0; start < total; start += BATCH_ROWS) {
