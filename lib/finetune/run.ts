@@ -3,6 +3,7 @@
  * that loads everywhere a model is named (and in Hugging Face transformers). The run directory holds the
  * resolved config with its hash, metrics.jsonl, checkpoints and the final model.
  */
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { writeJsonAtomic } from "../fsutil";
@@ -83,7 +84,13 @@ export async function finetune(cfg: FinetuneConfig, opts: FinetuneOptions = {}):
   const loop = { ...cfg.train, maxSteps, warmupSteps, padId: tokenizer.padId ?? 0 };
   const resolved = { ...cfg, train: loop };
   const hash = configHash(resolved);
-  writeJsonAtomic(join(cfg.outDir, "config.json"), { ...resolved, configHash: hash });
+  // A resume with a changed config must fail before it overwrites the config the checkpoints were made with.
+  const savedConfig = join(cfg.outDir, "config.json");
+  if (opts.resume && existsSync(savedConfig)) {
+    const before = (JSON.parse(readFileSync(savedConfig, "utf8")) as { configHash?: string }).configHash;
+    if (before && before !== hash) throw new UserError(`${cfg.outDir}: the run was started with a different config (hash ${before}, now ${hash}); use a new outDir or the same config`, 1);
+  }
+  writeJsonAtomic(savedConfig, { ...resolved, configHash: hash });
   writeJsonAtomic(join(cfg.outDir, "run.json"), { engine, device: engine.device, base: loaded.dir, parameters: counts, data: { train: trainRows.stats, eval: evalRows?.stats ?? null } });
 
   const trainable = adapters ?? (cfg.freezeAllButLast > 0 ? new Map([...model.params].filter(([, v]) => v.trainable)) : undefined);
