@@ -1,7 +1,7 @@
 /**
  * `npm run ablations [-- name ...]`: runs the built-in studies (experiments/ablations/*.json) at full scale
  * with the grid runner, one after another, and publishes each one's results to docs/ablations/<name>/
- * (results.jsonl, results.csv, report.html, grid.json, timing.json), which docs/ABLATIONS.md and notebooks
+ * (results.jsonl, results.csv, grid.json, timing.json; the plots stay in runs/ablate/<name>/report.html), which docs/ABLATIONS.md and notebooks
  * 05/06 read. Resumable: finished cells are skipped. Several grids share cells (the same resolved config,
  * e.g. the 11-cluster baseline); a cell finished in one grid is copied into the others, not rerun.
  */
@@ -44,7 +44,7 @@ try {
     const run = await runGrid(studyGrid(name, "full"), { out: join(ROOT, name), onProgress: say });
     const pub = join(PUBLISHED_RESULTS_DIR, name);
     mkdirSync(pub, { recursive: true });
-    for (const f of ["results.jsonl", "results.csv", "report.html", "grid.json"]) {
+    for (const f of ["results.jsonl", "results.csv", "grid.json"]) {
       if (existsSync(join(run.dir, f))) cpSync(join(run.dir, f), join(pub, f));
     }
     writeJsonAtomic(join(pub, "timing.json"), { seconds_this_run: Math.round(run.seconds), cells: run.cells.length, skipped: run.skipped, reused, failed: run.failed.map((f) => f.id) });
