@@ -1,196 +1,224 @@
 /**
- * `npm run bench`: training and generation throughput of nanoinstruct on this machine, side by side with
- * the PyTorch reference (bench/torch_reference.py, Debian's python3-torch) run in the same invocation on
- * the same model config. Prints one JSON object.
+ * `npm run bench`: nanoinstruct against the PyTorch reference (bench/torch_reference.py, Debian's python3-torch)
+ * on the same model configs, in one run: training tokens/s (as users run it, and one thread each), generation
+ * tokens/s with and without the KV cache, peak memory of training, model FLOP utilization against matmul
+ * peaks measured in the same processes, and the ratios. Each measurement runs in a fresh process; with
+ * --repeat N each is taken N times, ours and PyTorch's interleaved so both see the same machine load, and
+ * the medians are reported. Prints a table (or the JSON with --json) and writes the JSON to --out.
  *
- *   npm run bench                      standard small config (4 layers, 4 heads, 128 dim, block 128, vocab 512, batch 16)
- *   npm run bench -- --config base     the bundled base model's config
- *   npm run bench -- --no-reference    skip PyTorch
- *   npm run bench -- --steps 20        timed training steps (median reported)
+ *   npm run bench                         both configs (small, base); about 4 minutes on a quiet 2-core machine
+ *   npm run bench -- --config small       one config
+ *   npm run bench -- --repeat 3           medians of 3 of everything (3x the time)
+ *   npm run bench -- --no-reference       without PyTorch
+ *   npm run bench -- --full               generation without the cache on every config (default: the first
+ *                                         only), PyTorch's at batch 8 included (about 45 s a run)
+ *   npm run bench -- --steps 10 --out bench/results/latest.json --json
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
+import { availableParallelism, cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import * as tf from "@tensorflow/tfjs";
-import { initEngine } from "../lib/engine/backend";
-import { GPT } from "../lib/model/gpt";
-import { generate } from "../lib/model/generate";
-import { AdamW } from "../lib/train/optimizer";
-import { lossAndGradients } from "../lib/train/step";
-import { train as runTrainer, arraySource, DEFAULT_LOOP } from "../lib/train/trainer";
-import { autoWorkers } from "../lib/train/parallel";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { GPTConfig } from "../lib/model/config";
-
-const CONFIGS: Record<string, { model: GPTConfig; batch: number }> = {
-  small: { model: { vocabSize: 512, blockSize: 128, nLayer: 4, nHead: 4, nEmbd: 128, dropout: 0, layerNormEpsilon: 1e-5 }, batch: 16 },
-  base: { model: { vocabSize: 2048, blockSize: 256, nLayer: 6, nHead: 6, nEmbd: 192, dropout: 0, layerNormEpsilon: 1e-5 }, batch: 8 },
-};
+import { writeJsonAtomic } from "../lib/fsutil";
+import { BENCH_CONFIGS, type BenchConfig } from "./configs";
 
 const { values: opts } = parseArgs({
   options: {
-    config: { type: "string", default: "small" },
+    config: { type: "string", default: "small,base" },
     steps: { type: "string", default: "10" },
+    repeat: { type: "string", default: "1" },
     "gen-tokens": { type: "string", default: "256" },
     "no-reference": { type: "boolean", default: false },
+    full: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    out: { type: "string", default: "bench/results/latest.json" },
     backend: { type: "string" },
   },
 });
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const preset = CONFIGS[opts.config!];
-if (!preset) throw new Error(`--config must be one of ${Object.keys(CONFIGS).join(", ")}`);
-const cfg = preset.model, B = preset.batch, T = cfg.blockSize;
-const steps = Number(opts.steps);
-const genTokens = Number(opts["gen-tokens"]);
-const engine = await initEngine((opts.backend as "wasm" | "cpu" | undefined) ?? undefined);
+type Json = Record<string, unknown>;
+const names = opts.config!.split(",");
+for (const n of names) if (!BENCH_CONFIGS[n]) throw new Error(`--config: '${n}' is not one of ${Object.keys(BENCH_CONFIGS).join(", ")}`);
+const steps = Number(opts.steps), repeat = Math.max(1, Number(opts.repeat)), genTokens = Number(opts["gen-tokens"]);
+const workers = Math.min(4, availableParallelism());
+const log = (s: string) => process.stderr.write(`${s}\n`);
 
-/** Training FLOPs per token: 6 per parameter plus attention's 12 L C T (nanoGPT's estimate). */
-function flopsPerToken(c: GPTConfig, params: number): number {
-  return 6 * params + 12 * c.nLayer * c.nEmbd * c.blockSize;
-}
-
-function peakMatmulGflops(): number {
-  const n = 1024;
-  const a = tf.randomNormal([n, n]), b = tf.randomNormal([n, n]);
-  tf.matMul(a, b).dispose();
-  const times: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    const c = tf.matMul(a, b);
-    c.dataSync();
-    times.push(performance.now() - t0);
-    c.dispose();
-  }
-  tf.dispose([a, b]);
-  return (2 * n ** 3) / (median(times) / 1000) / 1e9;
-}
-
-function benchTrain() {
-  const model = GPT.create(cfg, 0);
-  const opt = new AdamW(model.params, { weightDecay: 0.1 });
-  const ids = Int32Array.from({ length: B * T }, (_, i) => (i * 2654435761) % cfg.vocabSize);
-  const inputs = tf.tensor2d(ids, [B, T], "int32");
-  const labels = tf.tensor2d(ids.map((x) => (x + 1) % cfg.vocabSize), [B, T], "int32");
-  const batch = { inputs, labels, trainedTokens: B * T };
-  const times: number[] = [];
-  let rssPeak = 0;
-  for (let s = 0; s < steps + 2; s++) {
-    const t0 = performance.now();
-    const { grads } = lossAndGradients(model, batch);
-    opt.apply(grads, 1e-3, 1 / (B * T));
-    tf.dispose([...grads.values()]);
-    if (s >= 2) times.push(performance.now() - t0);
-    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
-  }
-  const params = model.parameterCount();
-  const heap = (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.byteLength ?? null;
-  tf.dispose([inputs, labels]);
-  opt.dispose();
-  model.dispose();
-  const ms = median(times);
-  return { params, step_ms_median: ms, tokens_per_s: (B * T) / (ms / 1000), flops_per_token: flopsPerToken(cfg, params),
-    peak_rss_mb: rssPeak / 2 ** 20, wasm_heap_mb: heap === null ? null : heap / 2 ** 20 };
-}
-
-function benchGenerate(batch: number, useCache: boolean) {
-  const genCfg = { ...cfg, blockSize: Math.max(cfg.blockSize, 8 + genTokens) };
-  const model = GPT.create(genCfg, 0);
-  const prompts = Array.from({ length: batch }, (_, b) => Array.from({ length: 8 }, (_, i) => (b * 31 + i * 7) % cfg.vocabSize));
-  generate(model, prompts, { maxNewTokens: 4, useCache }); // warm-up
-  const runs = useCache ? 3 : 1;
-  const times: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    generate(model, prompts, { maxNewTokens: genTokens, useCache });
-    times.push(performance.now() - t0);
-  }
-  model.dispose();
-  return { batch, kv_cache: useCache, new_tokens: genTokens, tokens_per_s: (batch * genTokens) / (median(times) / 1000) };
-}
-
-const PYTHON = "/usr/bin/python3";
-function reference(args: string[]): Record<string, unknown> | null {
-  if (opts["no-reference"] || !existsSync(PYTHON)) return null;
-  const probe = spawnSync(PYTHON, ["-c", "import torch"], { encoding: "utf8" });
-  if (probe.status !== 0) return null;
-  const c = cfg;
-  const r = spawnSync(PYTHON, ["bench/torch_reference.py", "--n-layer", `${c.nLayer}`, "--n-head", `${c.nHead}`, "--n-embd", `${c.nEmbd}`,
-    "--block-size", `${c.blockSize}`, "--vocab-size", `${c.vocabSize}`, "--batch-size", `${B}`, ...args], { encoding: "utf8" });
+/** Runs a command that prints one JSON line last; null (with a note) when it fails. */
+function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Json | null {
+  const r = spawnSync(cmd, args, { encoding: "utf8", env, maxBuffer: 1 << 24 });
   if (r.status !== 0) {
-    console.error(`reference failed: ${r.stderr.split("\n").slice(-3).join(" ")}`);
+    log(`  failed: ${cmd} ${args.join(" ")}: ${(r.stderr || "").trim().split("\n").slice(-3).join(" | ")}`);
     return null;
   }
   return JSON.parse(r.stdout.trim().split("\n").pop()!);
 }
 
-/** The trainer as users run it: data-parallel over the cores (worker threads), AdamW, clipping, cosine. */
-async function benchTrainer() {
-  const workers = autoWorkers();
-  const model = GPT.create(cfg, 0);
-  const rows = Array.from({ length: B * 4 }, (_, r) => {
-    const ids = Int32Array.from({ length: T + 1 }, (_, i) => ((r * 7919 + i) * 2654435761) % cfg.vocabSize);
-    return { inputIds: ids.subarray(0, T), labels: ids.subarray(1) };
-  });
-  const dir = mkdtempSync(join(tmpdir(), "nano-bench-"));
-  const tps: number[] = [];
-  await runTrainer({
-    model, train: arraySource(rows), runDir: dir, configHash: "bench",
-    config: { ...DEFAULT_LOOP, maxSteps: steps + 2, batchSize: B, microBatchSize: B, workers, checkpointEvery: 1_000_000, evalEvery: 0, learningRate: 1e-3 },
-    callbacks: { onStep: (m) => { if (m.step > 2) tps.push(m.tokens_per_s); } },
-  });
-  model.dispose();
-  rmSync(dir, { recursive: true, force: true });
-  return { workers, tokens_per_s: median(tps) };
+function ours(name: string, task: string, extra: string[] = []): Json | null {
+  const args = ["--import", "tsx", "bench/child.ts", "--task", task, "--config", name, "--steps", `${steps}`, ...extra];
+  if (opts.backend) args.push("--backend", opts.backend);
+  return runJson(process.execPath, args);
 }
 
-const peak = peakMatmulGflops();
-const single = benchTrain();
-const trainer = await benchTrainer();
-const train = { ...single, tokens_per_s: trainer.tokens_per_s, workers: trainer.workers, single_thread_tokens_per_s: single.tokens_per_s };
-const gen1 = benchGenerate(1, true);
-const gen8 = benchGenerate(8, true);
-const gen1NoCache = benchGenerate(1, false);
+const PYTHON = "/usr/bin/python3";
+const hasTorch = !opts["no-reference"] && existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import torch"]).status === 0;
+if (!opts["no-reference"] && !hasTorch) log("PyTorch not found (apt-get install -y python3-torch libopenblas0-pthread): reference skipped");
 
-const refTrain = [1, 2].map((t) => reference(["--mode", "train", "--threads", `${t}`, "--steps", `${Math.max(steps, 10)}`]));
-const refGen1 = [1, 2].map((t) => reference(["--mode", "generate", "--threads", `${t}`, "--gen-batch", "1", "--gen-tokens", `${genTokens}`, "--steps", "3"]));
-const refGen8 = [1, 2].map((t) => reference(["--mode", "generate", "--threads", `${t}`, "--gen-batch", "8", "--gen-tokens", `${genTokens}`, "--steps", "3"]));
-const best = (rs: (Record<string, unknown> | null)[]) => {
-  const ok = rs.filter((r): r is Record<string, unknown> => r !== null);
-  if (ok.length === 0) return null;
-  return ok.reduce((a, b) => ((a.tokens_per_s as number) >= (b.tokens_per_s as number) ? a : b));
-};
-const ratio = (ours: number, ref: Record<string, unknown> | null) => (ref ? ours / (ref.tokens_per_s as number) : null);
-const rTrain = best(refTrain), rGen1 = best(refGen1), rGen8 = best(refGen8);
+function torch(c: BenchConfig, args: string[]): Json | null {
+  if (!hasTorch) return null;
+  const m = c.model;
+  return runJson(PYTHON, ["bench/torch_reference.py", "--n-layer", `${m.nLayer}`, "--n-head", `${m.nHead}`, "--n-embd", `${m.nEmbd}`,
+    "--block-size", `${m.blockSize}`, "--vocab-size", `${m.vocabSize}`, "--batch-size", `${c.batch}`, ...args]);
+}
 
+/** Takes `repeat` measurements, interleaving the given producers, and keeps each one's runs. */
+function interleaved<K extends string>(producers: Record<K, () => Json | null>): Record<K, Json[]> {
+  const out = Object.fromEntries(Object.keys(producers).map((k) => [k, [] as Json[]])) as Record<K, Json[]>;
+  for (let r = 0; r < repeat; r++) {
+    for (const k of Object.keys(producers) as K[]) {
+      const v = producers[k]();
+      if (v) out[k].push(v);
+    }
+  }
+  return out;
+}
+
+/** The run with the median of `key` (the run itself, so its other fields stay consistent). */
+function mid(runs: Json[], key = "tokens_per_s"): Json | null {
+  if (runs.length === 0) return null;
+  const sorted = [...runs].sort((a, b) => (a[key] as number) - (b[key] as number));
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], ...(runs.length > 1 ? { [`${key}_runs`]: runs.map((r) => r[key]) } : {}) };
+}
+
+const num = (j: Json | null, key = "tokens_per_s"): number | null => (j && typeof j[key] === "number" ? (j[key] as number) : null);
+const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? a / b : null);
+/** Of PyTorch's thread counts, the faster (the reference a user would pick). */
+const best = (...rs: (Json | null)[]): Json | null =>
+  rs.filter((r): r is Json => r !== null).reduce<Json | null>((a, b) => (a && num(a)! >= num(b)! ? a : b), null);
+
+function benchConfig(name: string): Json {
+  const c = BENCH_CONFIGS[name];
+  const t1 = ["--threads", "1"], t2 = ["--threads", "2"];
+  const tsteps = ["--steps", `${steps}`, "--warmup", "3"];
+  log(`[${name}] training (ours: one thread, then ${workers} workers; PyTorch: 1 and 2 threads) ...`);
+  const train = interleaved({
+    ours: () => ours(name, "train"),
+    torch1: () => torch(c, ["--mode", "train", ...t1, ...tsteps]),
+    trainer: () => ours(name, "trainer", ["--workers", `${workers}`]),
+    torch2: () => torch(c, ["--mode", "train", ...t2, ...tsteps]),
+  });
+  const peaks = interleaved({
+    torch1: () => torch(c, ["--mode", "peak", ...t1]),
+    torch2: () => torch(c, ["--mode", "peak", ...t2]),
+  });
+  log(`[${name}] generation, ${genTokens} new tokens ...`);
+  const gen = (batch: number, cache: boolean, runs: number) =>
+    ours(name, "generate", ["--batch", `${batch}`, "--tokens", `${genTokens}`, "--runs", `${runs}`, ...(cache ? [] : ["--no-cache"])]);
+  const tgen = (batch: number, threads: string[], cache: boolean, runs: number) =>
+    torch(c, ["--mode", "generate", ...threads, "--gen-batch", `${batch}`, "--gen-tokens", `${genTokens}`, "--steps", `${runs}`,
+      "--warmup", "1", ...(cache ? [] : ["--no-cache"])]);
+  const cached = interleaved({
+    b1: () => gen(1, true, 5), torchB1t1: () => tgen(1, t1, true, 5), torchB1t2: () => tgen(1, t2, true, 5),
+    b8: () => gen(8, true, 5), torchB8t1: () => tgen(8, t1, true, 5), torchB8t2: () => tgen(8, t2, true, 5),
+  });
+  // Without the cache: ours at batch 1 and 8 (the cache's speed-up); PyTorch's batch 8 takes ~45 s a run.
+  const noCacheAll = opts.full || name === names[0];
+  const uncached = interleaved({
+    b1: () => (noCacheAll ? gen(1, false, 1) : null), torchB1: () => (noCacheAll ? tgen(1, t1, false, 1) : null),
+    b8: () => (noCacheAll ? gen(8, false, 1) : null), torchB8: () => (opts.full ? tgen(8, t1, false, 1) : null),
+  });
+
+  const o = mid(train.ours), tr = mid(train.trainer), p1 = mid(train.torch1), p2 = mid(train.torch2);
+  const pk1 = mid(peaks.torch1, "gflops"), pk2 = mid(peaks.torch2, "gflops");
+  const ref = best(p1, p2);
+  const flops = num(o, "flops_per_token"), wasmPeak = num(o, "peak_matmul_gflops");
+  const machinePeak = Math.max(num(pk1, "gflops") ?? 0, num(pk2, "gflops") ?? 0) || null;
+  const mfu = (tps: number | null, peakGflops: number | null) => (tps !== null && flops !== null && peakGflops ? (tps * flops) / (peakGflops * 1e9) : null);
+  const [b1, b8, n1, n8] = [mid(cached.b1), mid(cached.b8), mid(uncached.b1), mid(uncached.b8)];
+  const rb1 = best(mid(cached.torchB1t1), mid(cached.torchB1t2)), rb8 = best(mid(cached.torchB8t1), mid(cached.torchB8t2));
+  const rn1 = mid(uncached.torchB1), rn8 = mid(uncached.torchB8);
+  const refThreads = (r: Json | null) => (r ? r.threads : null);
+  return {
+    config: { name, description: c.description, ...c.model, batch: c.batch },
+    train: {
+      tokens_per_s: num(tr), workers, ref_tokens_per_s: num(ref), ref_threads: refThreads(ref), ratio: ratio(num(tr), num(ref)),
+      single_thread_tokens_per_s: num(o), ref_1_thread_tokens_per_s: num(p1), single_thread_ratio: ratio(num(o), num(p1)),
+      ref_2_threads_tokens_per_s: num(p2),
+      // per CPU-second of the process (one thread each): less sensitive to other jobs on a shared machine
+      single_thread_tokens_per_cpu_s: num(o, "tokens_per_cpu_s"), ref_1_thread_tokens_per_cpu_s: num(p1, "tokens_per_cpu_s"),
+      single_thread_ratio_per_cpu_s: ratio(num(o, "tokens_per_cpu_s"), num(p1, "tokens_per_cpu_s")),
+      flops_per_token: flops, params: o?.params ?? null,
+      // MFU: against our own matmul in the same process (one core; the trainer against that x workers),
+      // and against the machine's best matmul (PyTorch/OpenBLAS, 1 or 2 threads).
+      peak_matmul_gflops: wasmPeak, machine_peak_gflops: machinePeak,
+      mfu: mfu(num(tr), wasmPeak === null ? null : wasmPeak * workers), single_thread_mfu: mfu(num(o), wasmPeak),
+      mfu_vs_machine_peak: mfu(num(tr), machinePeak), ref_mfu_vs_own_peak: mfu(num(ref), num(refThreads(ref) === 2 ? pk2 : pk1, "gflops")),
+      ref_mfu_vs_machine_peak: mfu(num(ref), machinePeak),
+      runs: { ours: train.ours.map((r) => r.tokens_per_s), trainer: train.trainer.map((r) => r.tokens_per_s),
+        torch1: train.torch1.map((r) => r.tokens_per_s), torch2: train.torch2.map((r) => r.tokens_per_s) },
+    },
+    memory: {
+      peak_rss_mb: num(o, "peak_rss_mb"), wasm_heap_mb: num(o, "wasm_heap_mb"), ref_peak_rss_mb: num(p1, "peak_rss_mb"),
+      ratio: ratio(num(o, "peak_rss_mb"), num(p1, "peak_rss_mb")),
+      trainer_peak_rss_mb: num(tr, "peak_rss_mb"), ref_2_threads_peak_rss_mb: num(p2, "peak_rss_mb"),
+      trainer_ratio: ratio(num(tr, "peak_rss_mb"), num(p2, "peak_rss_mb")),
+    },
+    generate: {
+      new_tokens: genTokens,
+      b1: num(b1), ref_b1: num(rb1), ref_b1_threads: refThreads(rb1), ratio_b1: ratio(num(b1), num(rb1)),
+      b8: num(b8), ref_b8: num(rb8), ref_b8_threads: refThreads(rb8), ratio_b8: ratio(num(b8), num(rb8)),
+      no_cache_b1: num(n1), ref_no_cache_b1: num(rn1), no_cache_b8: num(n8), ref_no_cache_b8: num(rn8),
+      cache_speedup_b1: ratio(num(b1), num(n1)), cache_speedup_b8: ratio(num(b8), num(n8)),
+      // per CPU-second, against PyTorch with one thread
+      b1_per_cpu_s: num(b1, "tokens_per_cpu_s"), ref_b1_1_thread_per_cpu_s: num(mid(cached.torchB1t1), "tokens_per_cpu_s"),
+      ratio_b1_per_cpu_s: ratio(num(b1, "tokens_per_cpu_s"), num(mid(cached.torchB1t1), "tokens_per_cpu_s")),
+      b8_per_cpu_s: num(b8, "tokens_per_cpu_s"), ref_b8_1_thread_per_cpu_s: num(mid(cached.torchB8t1), "tokens_per_cpu_s"),
+      ratio_b8_per_cpu_s: ratio(num(b8, "tokens_per_cpu_s"), num(mid(cached.torchB8t1), "tokens_per_cpu_s")),
+      runs: {
+        ...Object.fromEntries(Object.entries(cached).map(([k, v]) => [k, v.map((r) => r.tokens_per_s)])),
+        ...Object.fromEntries(Object.entries(uncached).map(([k, v]) => [`no_cache_${k}`, v.map((r) => r.tokens_per_s)])),
+      },
+    },
+  };
+}
+
+const load0 = loadavg();
+const t0 = performance.now();
+const configs = names.map(benchConfig);
 const result = {
-  config: { name: opts.config, ...cfg, batch: B },
-  backend: engine.backend,
-  device: engine.device,
-  peak_matmul_gflops: peak,
-  train: {
-    ...train,
-    // MFU against the peak of all cores the trainer used (one matmul per core, measured in this process).
-    mfu: (train.tokens_per_s * train.flops_per_token) / (peak * 1e9 * train.workers),
-    single_thread_mfu: (single.tokens_per_s * single.flops_per_token) / (peak * 1e9),
-    reference_tokens_per_s: rTrain ? rTrain.tokens_per_s : null,
-    reference_threads: rTrain ? rTrain.threads : null,
-    reference_by_threads: refTrain.map((r) => (r ? { threads: r.threads, tokens_per_s: r.tokens_per_s, peak_rss_mb: r.peak_rss_mb } : null)),
-    ratio: ratio(train.tokens_per_s, rTrain),
-    single_thread_ratio_vs_1_thread: refTrain[0] ? single.tokens_per_s / (refTrain[0].tokens_per_s as number) : null,
-  },
-  generate: {
-    tokens_per_s: gen1.tokens_per_s,
-    reference_tokens_per_s: rGen1 ? rGen1.tokens_per_s : null,
-    ratio: ratio(gen1.tokens_per_s, rGen1),
-    batch8_tokens_per_s: gen8.tokens_per_s,
-    batch8_reference_tokens_per_s: rGen8 ? rGen8.tokens_per_s : null,
-    batch8_ratio: ratio(gen8.tokens_per_s, rGen8),
-    no_cache_tokens_per_s: gen1NoCache.tokens_per_s,
-    cache_speedup: gen1.tokens_per_s / gen1NoCache.tokens_per_s,
-    new_tokens: genTokens,
-  },
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "?", node: process.version, load_at_start: load0.map((x) => +x.toFixed(2)), load_at_end: loadavg().map((x) => +x.toFixed(2)) },
+  reference: hasTorch ? "bench/torch_reference.py (Debian python3-torch + OpenBLAS; the faster of 1 and 2 threads)" : null,
+  repeat, steps, seconds: Math.round((performance.now() - t0) / 1000),
+  configs,
 };
-console.log(JSON.stringify(result, null, 2));
+writeJsonAtomic(opts.out!, result);
+if (opts.json) console.log(JSON.stringify(result, null, 2));
+else console.log(table(result.configs as Json[]) + `\n${result.machine.cpus} cores (${result.machine.cpu}), load average ${load0[0].toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end; ${result.seconds} s; JSON in ${opts.out}`);
+
+function table(rows: Json[]): string {
+  const f = (x: unknown, digits = 0) => (typeof x === "number" ? x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "-");
+  const r2 = (x: unknown) => (typeof x === "number" ? `${x.toFixed(2)}x` : "-");
+  const lines: string[] = [];
+  const row = (label: string, a: string, b: string, c: string) => lines.push(`  ${label.padEnd(44)}${a.padStart(16)}${b.padStart(16)}${c.padStart(16)}`);
+  for (const r of rows) {
+    const cfg = r.config as Json, t = r.train as Json, m = r.memory as Json, g = r.generate as Json;
+    lines.push(`${cfg.name}: ${cfg.description}`);
+    row("", "nanoinstruct", "PyTorch", "ratio");
+    row(`training tokens/s (ours: ${t.workers} workers)`, f(t.tokens_per_s), `${f(t.ref_tokens_per_s)} (${t.ref_threads ?? "-"} thr)`, r2(t.ratio));
+    row("training tokens/s, one thread each", f(t.single_thread_tokens_per_s), f(t.ref_1_thread_tokens_per_s), r2(t.single_thread_ratio));
+    row(`generation b1, KV cache, ${g.new_tokens} tokens, tok/s`, f(g.b1), `${f(g.ref_b1)} (${g.ref_b1_threads ?? "-"} thr)`, r2(g.ratio_b1));
+    row(`generation b8, KV cache, tok/s`, f(g.b8), `${f(g.ref_b8)} (${g.ref_b8_threads ?? "-"} thr)`, r2(g.ratio_b8));
+    row("generation b1, no cache, tok/s", f(g.no_cache_b1), f(g.ref_no_cache_b1), "");
+    row("generation b8, no cache, tok/s", f(g.no_cache_b8), f(g.ref_no_cache_b8), "");
+    row("KV cache speed-up b1 / b8", `${r2(g.cache_speedup_b1)} / ${r2(g.cache_speedup_b8)}`, "", "");
+    row("peak RSS, training step, one thread (MB)", `${f(m.peak_rss_mb)} (heap ${f(m.wasm_heap_mb)})`, f(m.ref_peak_rss_mb), r2(m.ratio));
+    row(`peak RSS, trainer / 2 threads (MB)`, f(m.trainer_peak_rss_mb), f(m.ref_2_threads_peak_rss_mb), r2(m.trainer_ratio));
+    row("matmul peak, GFLOP/s (ours: one core, wasm)", f(t.peak_matmul_gflops, 1), f(t.machine_peak_gflops, 1), "");
+    row("MFU vs own matmul peak (trainer / 1 thread)", `${f(t.mfu, 2)} / ${f(t.single_thread_mfu, 2)}`, f(t.ref_mfu_vs_own_peak, 2), "");
+    row("MFU vs the machine's peak (best matmul)", f(t.mfu_vs_machine_peak, 2), f(t.ref_mfu_vs_machine_peak, 2), "");
+    row("per CPU-second, one thread each: training", f(t.single_thread_tokens_per_cpu_s), f(t.ref_1_thread_tokens_per_cpu_s), r2(t.single_thread_ratio_per_cpu_s));
+    row("  generation b1 / b8 (KV cache)", `${f(g.b1_per_cpu_s)} / ${f(g.b8_per_cpu_s)}`,
+      `${f(g.ref_b1_1_thread_per_cpu_s)} / ${f(g.ref_b8_1_thread_per_cpu_s)}`, `${r2(g.ratio_b1_per_cpu_s)} / ${r2(g.ratio_b8_per_cpu_s)}`);
+    lines.push("");
+  }
+  return lines.join("\n");
+}

@@ -12,6 +12,7 @@ Modes (each prints exactly ONE JSON line on stdout):
   train     AdamW steps with cross-entropy (ignore_index -100) on random tokens.
   generate  greedy decoding from a random 8-token prompt, with a preallocated KV cache
             (or recomputing the whole prefix every token with --no-cache).
+  peak      GFLOP/s of a plain 1024^3 matmul (torch.mm) with the same threads: the machine's peak.
 
 Threads: --threads sets torch's intra-op (OpenMP) threads AND the thread count of the BLAS
 library torch calls (Debian's torch uses OpenBLAS through libblas.so.3, whose thread pool
@@ -243,24 +244,27 @@ def bench_train(args, model, gen):
     opt, opt_kind = make_optimizer(model)
     B, T, V = args.batch_size, args.block_size, args.vocab_size
     model.train()
-    times, losses = [], []
+    times, cpu, losses = [], [], []
     for i in range(args.warmup + args.steps):
         data = torch.randint(V, (B, T + 1), generator=gen)
         x, y = data[:, :-1], data[:, 1:].clone()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         _, loss = model(x, y)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
         lv = loss.item()  # also synchronises (no-op on the CPU)
-        dt = time.perf_counter() - t0
+        dt, dc = time.perf_counter() - t0, time.process_time() - c0
         if i >= args.warmup:
             times.append(dt)
+            cpu.append(dc)
             losses.append(lv)
     med = statistics.median(times)
     return {
         "mode": "train",
         "tokens_per_s": round(B * T / med, 1),
+        # CPU time of all threads: moves less than wall time with other jobs' load on a shared machine
+        "tokens_per_cpu_s": round(B * T / statistics.median(cpu), 1),
         "step_ms_median": round(med * 1000, 3),
         "step_ms_mean": round(statistics.fmean(times) * 1000, 3),
         "step_ms_min": round(min(times) * 1000, 3),
@@ -274,15 +278,16 @@ def bench_train(args, model, gen):
 def bench_generate(args, model, gen):
     model.eval()
     B, P, N = args.gen_batch, args.prompt_len, args.gen_tokens
-    times = []
+    times, cpu = [], []
     for i in range(args.warmup + args.steps):
         prompt = torch.randint(args.vocab_size, (B, P), generator=gen)
         n = N if i >= args.warmup else min(N, 32)  # warm-up runs are short
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         model.generate_greedy(prompt, n, use_cache=not args.no_cache)
-        dt = time.perf_counter() - t0
+        dt, dc = time.perf_counter() - t0, time.process_time() - c0
         if i >= args.warmup:
             times.append(dt)
+            cpu.append(dc)
     med = statistics.median(times)
     return {
         "mode": "generate",
@@ -291,11 +296,25 @@ def bench_generate(args, model, gen):
         "new_tokens": N,
         "kv_cache": not args.no_cache,
         "tokens_per_s": round(B * N / med, 1),
+        "tokens_per_cpu_s": round(B * N / statistics.median(cpu), 1),
         "ms_per_token_step": round(med * 1000 / N, 3),
         "run_ms_median": round(med * 1000, 3),
         "runs": args.steps,
         "warmup": args.warmup,
     }
+
+
+def bench_peak(args):
+    """GFLOP/s of a plain 1024^3 float32 matmul with these threads: the machine's peak as torch sees it."""
+    n = 1024
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    torch.mm(a, b)
+    times = []
+    for _ in range(max(args.steps, 5)):
+        t0 = time.perf_counter()
+        torch.mm(a, b)
+        times.append(time.perf_counter() - t0)
+    return {"mode": "peak", "gflops": round(2 * n ** 3 / min(times) / 1e9, 1), "n": n}  # fastest run: a peak
 
 
 def main(argv=None):
@@ -311,7 +330,7 @@ def main(argv=None):
     ap.add_argument("--blas-threads", type=int, default=None, help="OpenBLAS threads (default: --threads)")
     ap.add_argument("--steps", type=int, default=20, help="timed steps (train) or timed runs (generate)")
     ap.add_argument("--warmup", type=int, default=3)
-    ap.add_argument("--mode", choices=["train", "generate"], default="train")
+    ap.add_argument("--mode", choices=["train", "generate", "peak"], default="train")
     ap.add_argument("--gen-batch", type=int, default=1)
     ap.add_argument("--gen-tokens", type=int, default=256)
     ap.add_argument("--prompt-len", type=int, default=8)
@@ -331,7 +350,12 @@ def main(argv=None):
     model = GPT(args.n_layer, args.n_head, args.n_embd, n_positions, args.vocab_size)
     n_params = sum(p.numel() for p in model.parameters())
 
-    result = bench_train(args, model, gen) if args.mode == "train" else bench_generate(args, model, gen)
+    if args.mode == "peak":
+        result = bench_peak(args)
+    elif args.mode == "train":
+        result = bench_train(args, model, gen)
+    else:
+        result = bench_generate(args, model, gen)
     result.update({
         "threads": thread_info["threads"],
         "blas_threads": thread_info.get("blas_threads"),

@@ -23,4 +23,15 @@ export const KERNEL_NAMES = {
   attention: "NanoAttention",
   /** qkv (B, T, 3C), probs, dy (B, T, C) -> dqkv (B, T, 3C); attrs { nHead }. */
   attentionGrad: "NanoAttentionGrad",
+  /**
+   * One GPT-2 block for generation (no gradient): x (B, T, C), the block's 12 weights, keys and values
+   * (B, capacity, C) -> y (B, T, C); writes the new tokens' keys/values into rows [past, past + T) in place.
+   * Optional bias (B|1, 1, T, past + T). attrs { nHead, past, eps }.
+   */
+  decodeBlock: "NanoDecodeBlock",
+  /**
+   * wte (V, C), wpe (P, C), ids (B, T) int32, optional positions (B, T) int32 -> wte[ids] + wpe[positions]
+   * (B, T, C), positions defaulting to start..start+T-1; attrs { start }. No gradient.
+   */
+  embed: "NanoEmbed",
 } as const;

@@ -150,16 +150,19 @@ export function causalSelfAttention(qkv: tf.Tensor3D, nHead: number, bias?: tf.T
 }
 
 /**
- * Attention for generation: new tokens' qkv (B, T, 3C) against cached keys/values (B, S, C) that already
- * include these T tokens at their end (S = past + T). No gradient.
+ * Attention for generation: new tokens' qkv (B, T, 3C) against cached keys/values (B, rows, C) whose first
+ * S = past + T rows (`length`, default all) include these T tokens at their end. No gradient.
  */
-export function cachedAttention(qkv: tf.Tensor3D, keys: tf.Tensor3D, values: tf.Tensor3D, nHead: number, bias?: tf.Tensor): tf.Tensor3D {
+export function cachedAttention(qkv: tf.Tensor3D, keys: tf.Tensor3D, values: tf.Tensor3D, nHead: number, bias?: tf.Tensor,
+  length = keys.shape[1]): tf.Tensor3D {
   const [B, T, C3] = qkv.shape;
-  const C = C3 / 3, S = keys.shape[1], past = S - T;
+  const C = C3 / 3, S = length, past = S - T;
   if (!hasKernel(KERNEL_NAMES.attention)) {
     return tf.tidy(() => {
       const q = tf.slice(qkv, [0, 0, 0], [B, T, C]) as tf.Tensor3D;
-      return attentionComposite(splitHeads(q, nHead), splitHeads(keys, nHead), splitHeads(values, nHead), past, bias);
+      const k = S === keys.shape[1] ? keys : tf.slice(keys, [0, 0, 0], [B, S, C]) as tf.Tensor3D;
+      const v = S === values.shape[1] ? values : tf.slice(values, [0, 0, 0], [B, S, C]) as tf.Tensor3D;
+      return attentionComposite(splitHeads(q, nHead), splitHeads(k, nHead), splitHeads(v, nHead), past, bias);
     });
   }
   return tf.tidy(() => {
@@ -169,4 +172,51 @@ export function cachedAttention(qkv: tf.Tensor3D, keys: tf.Tensor3D, values: tf.
       { nHead, headSize: C / nHead, past, qOffset: 0, kOffset: 0, vOffset: 0 }) as tf.Tensor[];
     return y as tf.Tensor3D;
   });
+}
+
+/** One GPT-2 block's weights (Conv1D layout, [in, out]), as the fused decode kernel takes them. */
+export interface BlockWeights {
+  ln1G: tf.Tensor; ln1B: tf.Tensor; qkvW: tf.Tensor; qkvB: tf.Tensor; projW: tf.Tensor; projB: tf.Tensor;
+  ln2G: tf.Tensor; ln2B: tf.Tensor; fcW: tf.Tensor; fcB: tf.Tensor; fc2W: tf.Tensor; fc2B: tf.Tensor;
+}
+
+/** Whether decodeBlock can run on the active backend (otherwise the model runs its ops one by one). */
+export function canFuseDecode(): boolean {
+  return hasKernel(KERNEL_NAMES.decodeBlock);
+}
+
+/**
+ * A whole GPT-2 block for generation in one kernel (no gradient): x (B, T, C) -> (B, T, C), for T new
+ * tokens after `past` cached ones. Writes their keys and values into `keys`/`values` (B, capacity, C) at
+ * rows [past, past + T), in place (see kv-cache.ts reserveKV). `bias` as in causalSelfAttention. The
+ * result equals the separate kernels' bit for bit; one call replaces about twenty kernel launches.
+ */
+export function decodeBlock(x: tf.Tensor3D, w: BlockWeights, keys: tf.Tensor3D, values: tf.Tensor3D, past: number,
+  nHead: number, eps: number, bias?: tf.Tensor): tf.Tensor3D {
+  const [B, T] = x.shape;
+  const fullBias = bias ? denseBias(bias, B, T, past + T) : undefined;
+  const inputs: tf.NamedTensorMap = { x, keys, values, ...(w as unknown as tf.NamedTensorMap) };
+  if (fullBias) inputs.bias = fullBias;
+  const y = run(KERNEL_NAMES.decodeBlock, inputs, { nHead, past, eps }) as tf.Tensor3D;
+  if (fullBias && fullBias !== bias) fullBias.dispose();
+  return y;
+}
+
+/**
+ * Token plus position embeddings for inference: wte[ids] + wpe[positions] (B, T, C) for ids (B, T) int32
+ * and positions (B|1, T) int32, or start..start+T-1 when absent. One kernel on wasm (instead of two gathers
+ * and an add, a noticeable share of a decoding step); no gradient.
+ */
+export function embedTokens(wte: tf.Tensor, wpe: tf.Tensor, ids: tf.Tensor2D, positions: tf.Tensor2D | undefined, start: number): tf.Tensor3D {
+  const [B, T] = ids.shape;
+  const C = wte.shape[1]!;
+  if (!hasKernel(KERNEL_NAMES.embed) || (positions && positions.shape[0] !== B)) {
+    return tf.tidy(() => {
+      const pos = positions ? tf.gather(wpe, positions) : tf.slice(wpe, [start, 0], [T, C]);
+      return tf.add(tf.gather(wte, ids), pos) as tf.Tensor3D;
+    });
+  }
+  const inputs: tf.NamedTensorMap = { wte, wpe, ids };
+  if (positions) inputs.positions = positions;
+  return run(KERNEL_NAMES.embed, inputs, { start }) as tf.Tensor3D;
 }

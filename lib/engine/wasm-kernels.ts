@@ -45,6 +45,11 @@ export interface NanoExports {
     B: number, nh: number, T: number, past: number, hs: number,
     qb: number, qh: number, qt: number, kb: number, kh: number, kt: number, vb: number, vh: number, vt: number,
     yb: number, yh: number, yt: number, scale: number, scratch: number): void;
+  copy_rows(dst: number, dstBatch: number, dstRow: number, src: number, srcBatch: number, srcRow: number, B: number, rows: number, cols: number): void;
+  embed(out: number, wte: number, wpe: number, ids: number, pos: number, start: number, n: number, T: number, C: number): void;
+  decode_block_scratch_floats(B: number, T: number, S: number, C: number, nh: number): number;
+  decode_block(x: number, y: number, K: number, V: number, B: number, T: number, past: number, cap: number, C: number, nh: number,
+    eps: number, bias: number, bb: number, scratch: number, ...weights: number[]): void;
 }
 
 const STACK_BYTES = 64 * 1024;
@@ -218,10 +223,11 @@ function attention({ inputs, backend, attrs }: Args) {
   const { q, k, v, bias } = inputs as Record<string, tf.TensorInfo>;
   const a = attrs as unknown as AttentionAttrs;
   const [B, T, qRow] = q.shape;
-  const [, S, kRow] = k.shape;
-  const vRow = v.shape[2];
-  const nh = a.nHead, hs = a.headSize, C = nh * hs;
-  if (S !== a.past + T) throw new Error(`NanoAttention: ${S} keys for ${T} queries after ${a.past}`);
+  // k and v may hold more rows than past + T (a KV cache with room to grow); only those are read.
+  const [, kRows, kRow] = k.shape;
+  const [, vRows, vRow] = v.shape;
+  const nh = a.nHead, hs = a.headSize, C = nh * hs, S = a.past + T;
+  if (S > kRows || S > vRows) throw new Error(`NanoAttention: ${T} queries after ${a.past} but only ${kRows} keys`);
   const y = be.makeOutput([B, T, C], "float32");
   const P = be.makeOutput([B, nh, T, S], "float32");
   const s = scratch(nano!.attention_scratch_floats(T, S, hs));
@@ -231,7 +237,7 @@ function attention({ inputs, backend, attrs }: Args) {
   nano!.attention_forward(
     ptr(be, q) + 4 * a.qOffset, ptr(be, k) + 4 * a.kOffset, ptr(be, v) + 4 * a.vOffset, ptr(be, y), ptr(be, P),
     B, nh, T, a.past, hs,
-    T * qRow, hs, qRow, S * kRow, hs, kRow, S * vRow, hs, vRow,
+    T * qRow, hs, qRow, kRows * kRow, hs, kRow, vRows * vRow, hs, vRow,
     T * C, hs, C, biasPtr, bb, bh, 1 / Math.sqrt(hs), s);
   return [y, P];
 }
@@ -249,6 +255,53 @@ function attentionGrad({ inputs, backend, attrs }: Args) {
     dbase, dbase + 4 * C, dbase + 8 * C, B, nh, T, 0, hs,
     T * C3, hs, C3, T * C3, hs, C3, T * C3, hs, C3, T * C, hs, C, 1 / Math.sqrt(hs), s);
   return dqkv;
+}
+
+/** The weights of one block, in decode_block's argument order. */
+export const DECODE_BLOCK_WEIGHTS = ["ln1G", "ln1B", "qkvW", "qkvB", "projW", "projB", "ln2G", "ln2B", "fcW", "fcB", "fc2W", "fc2B"] as const;
+
+function decodeBlock({ inputs, backend, attrs }: Args) {
+  const be = backend as WasmBackend;
+  const { x, keys, values, bias } = inputs as Record<string, tf.TensorInfo>;
+  const { nHead, past, eps } = attrs as unknown as { nHead: number; past: number; eps: number };
+  const [B, T, C] = x.shape;
+  const cap = keys.shape[1], S = past + T;
+  if (keys.shape[0] !== B || keys.shape[2] !== C || S > cap || values.shape.some((d, i) => d !== keys.shape[i])) {
+    throw new Error(`NanoDecodeBlock: ${T} tokens after ${past} do not fit cache [${keys.shape}] / [${values.shape}] for x [${x.shape}]`);
+  }
+  const y = be.makeOutput([B, T, C], "float32");
+  const bb = bias && bias.shape[0] > 1 ? T * S : 0;
+  const weights = DECODE_BLOCK_WEIGHTS.map((n) => ptr(be, inputs[n] as tf.TensorInfo));
+  const s = scratch(nano!.decode_block_scratch_floats(B, T, S, C, nHead));
+  nano!.decode_block(ptr(be, x), ptr(be, y), ptr(be, keys), ptr(be, values), B, T, past, cap, C, nHead, eps,
+    bias ? ptr(be, bias) : 0, bb, s, ...weights);
+  return y;
+}
+
+function embed({ inputs, backend, attrs }: Args) {
+  const be = backend as WasmBackend;
+  const { wte, wpe, ids, positions } = inputs as Record<string, tf.TensorInfo>;
+  const start = (attrs as { start: number }).start;
+  const [B, T] = ids.shape, C = wte.shape[1], n = B * T;
+  // Indices are checked as TF.js's gather checks them (C would read out of bounds).
+  const heap = new Int32Array(wasmBackend!.wasm.asm.memory.buffer);
+  const check = (t: tf.TensorInfo | undefined, limit: number, what: string) => {
+    for (let i = 0; i < n; i++) {
+      const v = t ? heap[ptr(be, t) / 4 + i] : start + (i % T);
+      if (!(v >= 0 && v < limit)) throw new Error(`NanoEmbed: ${what} ${v} is not in [0, ${limit - 1}]`);
+    }
+  };
+  check(ids, wte.shape[0], "token id");
+  check(positions, wpe.shape[0], "position");
+  const out = be.makeOutput([B, T, C], "float32");
+  nano!.embed(ptr(be, out), ptr(be, wte), ptr(be, wpe), ptr(be, ids), positions ? ptr(be, positions) : 0, start, n, T, C);
+  return out;
+}
+
+/** A new float32 tensor on wasm whose memory is not initialized (for buffers filled before they are read). */
+export function uninitializedTensor(shape: number[]): tf.Tensor {
+  const info = wasmBackend!.makeOutput(shape, "float32");
+  return tf.engine().makeTensorFromTensorInfo(info);
 }
 
 function register(kernelName: string, kernelFunc: tf.KernelFunc): void {
@@ -288,6 +341,7 @@ export function installWasmKernels(): void {
     [KERNEL_NAMES.gelu, gelu], [KERNEL_NAMES.geluGrad, geluGrad],
     [KERNEL_NAMES.layerNorm, layerNormKernel], [KERNEL_NAMES.layerNormGrad, layerNormGrad],
     [KERNEL_NAMES.attention, attention], [KERNEL_NAMES.attentionGrad, attentionGrad],
+    [KERNEL_NAMES.decodeBlock, decodeBlock], [KERNEL_NAMES.embed, embed],
   ];
   for (const [name, fn] of own) register(name, fn as unknown as tf.KernelFunc);
 }

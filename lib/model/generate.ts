@@ -126,7 +126,7 @@ export function generate(
     }
   };
 
-  const cache = cfg.useCache ? model.newCache() : undefined;
+  const cache = cfg.useCache ? model.newCache(L + maxNew) : undefined;
   try {
     // Prefill: the whole (padded) prompt batch at once; then one token per step.
     let tokens = trimmed.map((p, b) => [...new Array(pad[b]).fill(trimmed[b][0]), ...p]);

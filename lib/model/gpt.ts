@@ -10,16 +10,30 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { GPTConfig } from "./config";
-import { cachedAttention, causalSelfAttention, crossEntropyPerToken, geluTanh, layerNorm, linear, IGNORE_INDEX } from "../engine/ops";
+import {
+  cachedAttention, canFuseDecode, causalSelfAttention, crossEntropyPerToken, decodeBlock, embedTokens, geluTanh, layerNorm, linear,
+  IGNORE_INDEX,
+  type BlockWeights,
+} from "../engine/ops";
+import { appendKV, kvInPlace, reserveKV, type KVBuffers } from "../engine/kv-cache";
 import { normalSamples } from "./init";
 
-/** Keys and values of the tokens seen so far, per layer: (B, S, C) each, heads side by side. */
+/**
+ * Keys and values of the tokens seen so far, per layer, heads side by side: (B, rows, C) each, of which the
+ * first `length` rows are filled. On wasm the buffers have spare rows and are written in place
+ * (lib/engine/kv-cache.ts); elsewhere rows === length.
+ */
 export interface KVCache {
   keys: tf.Tensor3D[];
   values: tf.Tensor3D[];
   /** S: how many positions the cache holds. */
   length: number;
+  /** Rows to allocate at first use (e.g. prompt + new tokens); buffers double beyond it. */
+  reserve?: number;
 }
+
+/** Fewest rows a cache buffer is allocated with (growth doubles from there). */
+const MIN_CACHE_ROWS = 32;
 
 export interface ForwardOptions {
   /** (B, T) int32 position ids; default past..past+T-1. Packed sequences restart theirs per sample. */
@@ -94,6 +108,8 @@ export class GPT {
 
   /** Distinguishes this model's TF.js variables from another's (TF.js variable names are global). */
   readonly id: number;
+  /** Each block's weights as the fused decode kernel takes them (the variables never change identity). */
+  private readonly blockWeightCache: BlockWeights[] = [];
 
   constructor(config: GPTConfig, weights: Map<string, Float32Array>) {
     this.config = config;
@@ -158,18 +174,9 @@ export class GPT {
     const qkv = this.linear(x.reshape([B * T, C]), `${p}.c_attn`, opts.training).reshape([B, T, 3 * C]) as tf.Tensor3D;
     let y: tf.Tensor3D;
     if (opts.cache) {
-      const cache = opts.cache;
-      let k = tf.slice(qkv, [0, 0, C], [B, T, C]) as tf.Tensor3D;
-      let v = tf.slice(qkv, [0, 0, 2 * C], [B, T, C]) as tf.Tensor3D;
-      if (cache.length > 0) {
-        k = tf.concat([cache.keys[i], k], 1);
-        v = tf.concat([cache.values[i], v], 1);
-      }
-      cache.keys[i]?.dispose();
-      cache.values[i]?.dispose();
-      cache.keys[i] = tf.keep(k);
-      cache.values[i] = tf.keep(v);
-      y = cachedAttention(qkv, k, v, this.config.nHead, opts.attentionBias);
+      const cache = opts.cache, past = cache.length;
+      const kv = this.storeKV(cache, i, appendKV(this.layerKV(cache, i), qkv, past, this.cacheRows(cache, i, past + T)));
+      y = cachedAttention(qkv, kv.keys, kv.values, this.config.nHead, opts.attentionBias, past + T);
     } else {
       y = causalSelfAttention(qkv, this.config.nHead, opts.attentionBias);
     }
@@ -188,6 +195,13 @@ export class GPT {
   private block(x: tf.Tensor3D, i: number, opts: ForwardOptions): tf.Tensor3D {
     const eps = this.config.layerNormEpsilon;
     const p = `transformer.h.${i}`;
+    if (opts.cache && !opts.training && canFuseDecode() && kvInPlace() && !this.hasAdapters(p)) {
+      // Generation: the whole block in one kernel, writing this step's keys/values into the cache in place.
+      const [B, T, C] = x.shape;
+      const cache = opts.cache, past = cache.length;
+      const kv = this.storeKV(cache, i, reserveKV(this.layerKV(cache, i), B, C, past, past + T, this.cacheRows(cache, i, past + T)));
+      return decodeBlock(x, this.blockWeights(i), kv.keys, kv.values, past, this.config.nHead, eps, opts.attentionBias);
+    }
     x = tf.add(x, this.attention(layerNorm(x, this.p(`${p}.ln_1.weight`), this.p(`${p}.ln_1.bias`), eps) as tf.Tensor3D, i, opts));
     x = tf.add(x, this.mlp(layerNorm(x, this.p(`${p}.ln_2.weight`), this.p(`${p}.ln_2.bias`), eps) as tf.Tensor3D, i, opts));
     return x;
@@ -201,10 +215,15 @@ export class GPT {
     if (past + T > this.config.blockSize) {
       throw new Error(`GPT: ${past + T} positions exceed the block size ${this.config.blockSize}`);
     }
-    const wpe = this.p("transformer.wpe.weight");
-    const tok = tf.gather(this.p("transformer.wte.weight"), idx); // (B, T, C)
-    const pos = opts.positions ? tf.gather(wpe, opts.positions) : tf.slice(wpe, [past, 0], [T, C]); // (B|1, T, C)
-    let x = this.dropout(tf.add(tok, pos), opts, 0) as tf.Tensor3D;
+    const wpe = this.p("transformer.wpe.weight"), wte = this.p("transformer.wte.weight");
+    let x: tf.Tensor3D;
+    if (opts.cache && !opts.training) {
+      x = embedTokens(wte, wpe, idx, opts.positions, past); // generation: one kernel, no gradient
+    } else {
+      const tok = tf.gather(wte, idx); // (B, T, C)
+      const pos = opts.positions ? tf.gather(wpe, opts.positions) : tf.slice(wpe, [past, 0], [T, C]); // (B|1, T, C)
+      x = this.dropout(tf.add(tok, pos), opts, 0) as tf.Tensor3D;
+    }
     for (let i = 0; i < this.config.nLayer; i++) x = this.block(x, i, opts);
     if (opts.cache) opts.cache.length = past + T;
     return layerNorm(x, this.p("transformer.ln_f.weight"), this.p("transformer.ln_f.bias"), this.config.layerNormEpsilon) as tf.Tensor3D;
@@ -239,9 +258,48 @@ export class GPT {
     });
   }
 
-  /** A new, empty cache (dispose it with disposeCache). */
-  newCache(): KVCache {
-    return { keys: [], values: [], length: 0 };
+  /** A new, empty cache (dispose it with disposeCache); `reserve`: positions it will likely hold. */
+  newCache(reserve?: number): KVCache {
+    return { keys: [], values: [], length: 0, reserve };
+  }
+
+  private layerKV(cache: KVCache, i: number): KVBuffers | undefined {
+    return cache.keys[i] ? { keys: cache.keys[i], values: cache.values[i] } : undefined;
+  }
+
+  /** Makes `kv` layer i's buffers: keeps new tensors past the forward pass's tidy, disposes replaced ones. */
+  private storeKV(cache: KVCache, i: number, kv: KVBuffers): KVBuffers {
+    if (cache.keys[i] !== kv.keys) {
+      cache.keys[i]?.dispose();
+      cache.keys[i] = tf.keep(kv.keys);
+    }
+    if (cache.values[i] !== kv.values) {
+      cache.values[i]?.dispose();
+      cache.values[i] = tf.keep(kv.values);
+    }
+    return kv;
+  }
+
+  /** Rows to give layer i's buffers when they must grow to hold `needed`: the reserve, else double. */
+  private cacheRows(cache: KVCache, i: number, needed: number): number {
+    const current = cache.keys[i]?.shape[1] ?? 0;
+    return Math.min(this.config.blockSize, Math.max(needed, cache.reserve ?? 0, 2 * current, MIN_CACHE_ROWS));
+  }
+
+  private hasAdapters(blockPrefix: string): boolean {
+    for (const name of this.adapters.keys()) if (name.startsWith(`${blockPrefix}.`)) return true;
+    return false;
+  }
+
+  private blockWeights(i: number): BlockWeights {
+    const known = this.blockWeightCache[i];
+    if (known) return known;
+    const w = (name: string) => this.p(`transformer.h.${i}.${name}`);
+    return this.blockWeightCache[i] = {
+      ln1G: w("ln_1.weight"), ln1B: w("ln_1.bias"), qkvW: w("attn.c_attn.weight"), qkvB: w("attn.c_attn.bias"),
+      projW: w("attn.c_proj.weight"), projB: w("attn.c_proj.bias"), ln2G: w("ln_2.weight"), ln2B: w("ln_2.bias"),
+      fcW: w("mlp.c_fc.weight"), fcB: w("mlp.c_fc.bias"), fc2W: w("mlp.c_proj.weight"), fc2B: w("mlp.c_proj.bias"),
+    };
   }
 
   dispose(): void {

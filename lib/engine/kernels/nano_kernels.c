@@ -93,6 +93,150 @@ static void micro_6x8(int kc, const float* a, const float* b, float* c, int ldc,
 #undef STORE_ROW
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Few rows of A (generation: one new token per sequence). Packing would copy all of B (a whole weight
+// matrix) to multiply it by a handful of rows, so B is read where it lies instead. Every element of C is
+// summed in exactly the packed path's order (KC-deep blocks, each summed from 0 in k order, then added
+// to C), and wasm SIMD has no fused multiply-add, so the results are bitwise identical to it.
+
+#ifndef SMALL_M
+#define SMALL_M 16 // up to this many rows of A; beyond, packing B pays for itself (bench/gemm-small.ts)
+#endif
+#define SR 4       // rows of C per small tile
+
+static inline v128_t splat_at(const float* p) { return wasm_v128_load32_splat(p); }
+static inline v128_t madd(v128_t s, v128_t a, v128_t b) { return wasm_f32x4_add(s, wasm_f32x4_mul(a, b)); }
+
+// Transposes four rows of four floats: on return ri holds what was column i.
+#define TRANSPOSE4(r0, r1, r2, r3)                                                                 \
+  do {                                                                                             \
+    v128_t t0_ = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1_ = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5); \
+    v128_t t2_ = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3_ = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7); \
+    r0 = wasm_i32x4_shuffle(t0_, t1_, 0, 1, 4, 5); r1 = wasm_i32x4_shuffle(t0_, t1_, 2, 3, 6, 7);     \
+    r2 = wasm_i32x4_shuffle(t2_, t3_, 0, 1, 4, 5); r3 = wasm_i32x4_shuffle(t2_, t3_, 2, 3, 6, 7);     \
+  } while (0)
+
+// One step of depth k for up to SR rows and 8 columns: s[i] += A(i, k) * (b0, b1).
+#define SMALL_STEP(ak, b0, b1)                                                                     \
+  do {                                                                                             \
+    v128_t a_ = splat_at(ak);                                                                      \
+    s00 = madd(s00, a_, b0); s01 = madd(s01, a_, b1);                                              \
+    if (mr > 1) { a_ = splat_at((ak) + sam); s10 = madd(s10, a_, b0); s11 = madd(s11, a_, b1); }     \
+    if (mr > 2) { a_ = splat_at((ak) + 2 * sam); s20 = madd(s20, a_, b0); s21 = madd(s21, a_, b1); } \
+    if (mr > 3) { a_ = splat_at((ak) + 3 * sam); s30 = madd(s30, a_, b0); s31 = madd(s31, a_, b1); } \
+  } while (0)
+
+// C rows [0, mr) x columns [0, nc) (nc <= 8) (+)= A (mr rows, kc deep) . B (kc x nc); mr is a constant
+// at every call site, so the row tests fold away.
+static inline __attribute__((always_inline)) void small_tile(int mr, int nc, int kc, const float* a, int sam, int sak,
+                                                             const float* b, int sbk, int sbn, float* c, int ldc, int acc) {
+  v128_t s00 = wasm_f32x4_splat(0), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00, s30 = s00, s31 = s00;
+  int k = 0;
+  if (nc == 8 && sbn == 1) {
+    for (; k < kc; k++) {
+      const float* bk = b + (size_t)k * sbk;
+      v128_t b0 = wasm_v128_load(bk), b1 = wasm_v128_load(bk + 4);
+      SMALL_STEP(a + (size_t)k * sak, b0, b1);
+    }
+  } else if (nc == 8 && sbk == 1) {
+    // B transposed (columns contiguous in k): load 4 depths of 8 columns, transpose in registers.
+    for (; k + 4 <= kc; k += 4) {
+      v128_t r0 = wasm_v128_load(b + k), r1 = wasm_v128_load(b + sbn + k);
+      v128_t r2 = wasm_v128_load(b + 2 * (size_t)sbn + k), r3 = wasm_v128_load(b + 3 * (size_t)sbn + k);
+      v128_t r4 = wasm_v128_load(b + 4 * (size_t)sbn + k), r5 = wasm_v128_load(b + 5 * (size_t)sbn + k);
+      v128_t r6 = wasm_v128_load(b + 6 * (size_t)sbn + k), r7 = wasm_v128_load(b + 7 * (size_t)sbn + k);
+      TRANSPOSE4(r0, r1, r2, r3);
+      TRANSPOSE4(r4, r5, r6, r7);
+      const float* ak = a + (size_t)k * sak;
+      SMALL_STEP(ak, r0, r4);
+      SMALL_STEP(ak + sak, r1, r5);
+      SMALL_STEP(ak + 2 * sak, r2, r6);
+      SMALL_STEP(ak + 3 * sak, r3, r7);
+    }
+  }
+  for (; k < kc; k++) { // any strides, and partial tiles (nc < 8; absent columns read as 0, never stored)
+    float v[8];
+    for (int j = 0; j < 8; j++) v[j] = j < nc ? b[(size_t)k * sbk + (size_t)j * sbn] : 0.0f;
+    v128_t b0 = wasm_v128_load(v), b1 = wasm_v128_load(v + 4);
+    SMALL_STEP(a + (size_t)k * sak, b0, b1);
+  }
+  v128_t rows[SR][2] = { { s00, s01 }, { s10, s11 }, { s20, s21 }, { s30, s31 } };
+  for (int i = 0; i < mr; i++) {
+    float* cr = c + (size_t)i * ldc;
+    if (nc == 8) {
+      v128_t x0 = rows[i][0], x1 = rows[i][1];
+      if (acc) { x0 = wasm_f32x4_add(x0, wasm_v128_load(cr)); x1 = wasm_f32x4_add(x1, wasm_v128_load(cr + 4)); }
+      wasm_v128_store(cr, x0);
+      wasm_v128_store(cr + 4, x1);
+    } else {
+      float v[8];
+      wasm_v128_store(v, rows[i][0]);
+      wasm_v128_store(v + 4, rows[i][1]);
+      for (int j = 0; j < nc; j++) cr[j] = acc ? v[j] + cr[j] : v[j];
+    }
+  }
+}
+
+// One row of C, 32 columns of a row-major B: 8 independent accumulators, so successive depths' adds
+// overlap instead of waiting on each other (the 8-column tile has only 2 for a single row).
+static void row_tile32(int kc, const float* a, int sak, const float* b, int sbk, float* c, int acc) {
+  v128_t s0 = wasm_f32x4_splat(0), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+  for (int k = 0; k < kc; k++) {
+    const float* bk = b + (size_t)k * sbk;
+    v128_t x = splat_at(a + (size_t)k * sak);
+    s0 = madd(s0, x, wasm_v128_load(bk));      s1 = madd(s1, x, wasm_v128_load(bk + 4));
+    s2 = madd(s2, x, wasm_v128_load(bk + 8));  s3 = madd(s3, x, wasm_v128_load(bk + 12));
+    s4 = madd(s4, x, wasm_v128_load(bk + 16)); s5 = madd(s5, x, wasm_v128_load(bk + 20));
+    s6 = madd(s6, x, wasm_v128_load(bk + 24)); s7 = madd(s7, x, wasm_v128_load(bk + 28));
+  }
+  if (acc) {
+    s0 = wasm_f32x4_add(s0, wasm_v128_load(c));      s1 = wasm_f32x4_add(s1, wasm_v128_load(c + 4));
+    s2 = wasm_f32x4_add(s2, wasm_v128_load(c + 8));  s3 = wasm_f32x4_add(s3, wasm_v128_load(c + 12));
+    s4 = wasm_f32x4_add(s4, wasm_v128_load(c + 16)); s5 = wasm_f32x4_add(s5, wasm_v128_load(c + 20));
+    s6 = wasm_f32x4_add(s6, wasm_v128_load(c + 24)); s7 = wasm_f32x4_add(s7, wasm_v128_load(c + 28));
+  }
+  wasm_v128_store(c, s0);      wasm_v128_store(c + 4, s1);  wasm_v128_store(c + 8, s2);  wasm_v128_store(c + 12, s3);
+  wasm_v128_store(c + 16, s4); wasm_v128_store(c + 20, s5); wasm_v128_store(c + 24, s6); wasm_v128_store(c + 28, s7);
+}
+
+static void small_rows(int mr, int N, int kc, const float* a, int sam, int sak, const float* b, int sbk, int sbn,
+                       float* c, int ldc, int acc) {
+  int n0 = 0;
+  if (mr == 1 && sbn == 1)
+    for (; n0 + 32 <= N; n0 += 32) row_tile32(kc, a, sak, b + n0, sbk, c + n0, acc);
+  for (; n0 < N; n0 += 8) {
+    int nc = min_i(8, N - n0);
+    const float* bn = b + (size_t)n0 * sbn;
+    float* cn = c + n0;
+    if (nc == 8) {
+      switch (mr) {
+        case 1: small_tile(1, 8, kc, a, sam, sak, bn, sbk, sbn, cn, ldc, acc); break;
+        case 2: small_tile(2, 8, kc, a, sam, sak, bn, sbk, sbn, cn, ldc, acc); break;
+        case 3: small_tile(3, 8, kc, a, sam, sak, bn, sbk, sbn, cn, ldc, acc); break;
+        default: small_tile(4, 8, kc, a, sam, sak, bn, sbk, sbn, cn, ldc, acc); break;
+      }
+    } else {
+      small_tile(mr, nc, kc, a, sam, sak, bn, sbk, sbn, cn, ldc, acc); // a last, partial column tile
+    }
+  }
+}
+
+static void gemm_small(float* C, int ldc, const float* A, const float* B, int M, int N, int K,
+                       int sam, int sak, int sbk, int sbn, int accumulate) {
+  if (K == 0 && !accumulate) {
+    for (int i = 0; i < M; i++)
+      for (int j = 0; j < N; j++) C[(size_t)i * ldc + j] = 0.0f;
+    return;
+  }
+  for (int k0 = 0; k0 < K; k0 += KC) {
+    int kc = min_i(KC, K - k0);
+    int acc = accumulate || k0 > 0;
+    for (int m0 = 0; m0 < M; m0 += SR)
+      small_rows(min_i(SR, M - m0), N, kc, A + (size_t)m0 * sam + (size_t)k0 * sak, sam, sak,
+                 B + (size_t)k0 * sbk, sbk, sbn, C + (size_t)m0 * ldc, ldc, acc);
+  }
+}
+
 // Scratch floats that matmul needs for given M, N (see nano_matmul).
 __attribute__((export_name("matmul_scratch_floats")))
 int matmul_scratch_floats(int M, int N) {
@@ -107,6 +251,10 @@ int matmul_scratch_floats(int M, int N) {
 // One matrix: C[M, N] (row stride ldc) (+)= A . B with A and B given by strides as above.
 static void gemm(float* C, int ldc, const float* A, const float* B, int M, int N, int K,
                  int sam, int sak, int sbk, int sbn, int accumulate, float* scratch) {
+  if (M <= SMALL_M) {
+    gemm_small(C, ldc, A, B, M, N, K, sam, sak, sbk, sbn, accumulate);
+    return;
+  }
   int mp = (M + MR - 1) / MR;
   float* Ap = scratch;
   float* Bp = Ap + (size_t)mp * MR * KC;
@@ -189,6 +337,27 @@ static inline float nano_logf(float x) {
   float s = (m - 1.0f) / (m + 1.0f), s2 = s * s;
   float l = 2.0f * s * (1.0f + s2 * (0.33333333f + s2 * (0.2f + s2 * (0.14285714f + s2 * 0.11111111f))));
   return l + (float)e * 0.693147180559945f;
+}
+
+// nano_expf on four lanes, operation for operation, so each lane equals the scalar result bit for bit.
+static inline v128_t nano_expf4(v128_t x) {
+  v128_t under = wasm_f32x4_lt(x, wasm_f32x4_splat(-87.3f));
+  x = wasm_f32x4_pmin(x, wasm_f32x4_splat(88.7f));
+  v128_t n = wasm_f32x4_floor(wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504089f)), wasm_f32x4_splat(0.5f)));
+  v128_t r = wasm_f32x4_sub(wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693145751953125f))),
+                            wasm_f32x4_mul(n, wasm_f32x4_splat(1.428606765330187e-06f)));
+  // Horner from the innermost term out, as the scalar expression nests: c + r * (...).
+#define HORNER_(c, q) wasm_f32x4_add(wasm_f32x4_splat(c), wasm_f32x4_mul(r, q))
+  v128_t p = HORNER_(0.0013888889f, wasm_f32x4_splat(0.00019841270f));
+  p = HORNER_(0.008333334f, p);
+  p = HORNER_(0.041666668f, p);
+  p = HORNER_(0.16666667f, p);
+  p = HORNER_(0.5f, p);
+  p = HORNER_(1.0f, p);
+  p = HORNER_(1.0f, p);
+#undef HORNER_
+  v128_t e = wasm_i32x4_shl(wasm_i32x4_add(wasm_i32x4_trunc_sat_f32x4(n), wasm_i32x4_splat(127)), 23);
+  return wasm_v128_andnot(wasm_f32x4_mul(p, e), under); // lanes below -87.3: 0
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -286,9 +455,27 @@ static inline float nano_tanhf(float u) {
 #define GELU_K 0.7978845608028654f
 #define GELU_C 0.044715f
 
+// nano_tanhf on four lanes (bitwise equal to it): every case computed, then the scalar's choice selected.
+static inline v128_t nano_tanhf4(v128_t u) {
+  v128_t one = wasm_f32x4_splat(1.0f);
+  v128_t t = wasm_f32x4_sub(one, wasm_f32x4_div(wasm_f32x4_splat(2.0f),
+                                                wasm_f32x4_add(nano_expf4(wasm_f32x4_mul(wasm_f32x4_splat(2.0f), u)), one)));
+  v128_t tiny = wasm_v128_and(wasm_f32x4_gt(u, wasm_f32x4_splat(-0.0004f)), wasm_f32x4_lt(u, wasm_f32x4_splat(0.0004f)));
+  t = wasm_v128_bitselect(u, t, tiny);
+  t = wasm_v128_bitselect(one, t, wasm_f32x4_gt(u, wasm_f32x4_splat(9.0f)));
+  return wasm_v128_bitselect(wasm_f32x4_splat(-1.0f), t, wasm_f32x4_lt(u, wasm_f32x4_splat(-9.0f)));
+}
+
 __attribute__((export_name("gelu_forward")))
 void gelu_forward(const float* x, int n, float* y) {
-  for (int i = 0; i < n; i++) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_v128_load(x + i);
+    v128_t cube = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(GELU_C), v), v), v);
+    v128_t t = nano_tanhf4(wasm_f32x4_mul(wasm_f32x4_splat(GELU_K), wasm_f32x4_add(v, cube)));
+    wasm_v128_store(y + i, wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(0.5f), v), wasm_f32x4_add(wasm_f32x4_splat(1.0f), t)));
+  }
+  for (; i < n; i++) {
     float v = x[i];
     float t = nano_tanhf(GELU_K * (v + GELU_C * v * v * v));
     y[i] = 0.5f * v * (1.0f + t);
@@ -298,7 +485,18 @@ void gelu_forward(const float* x, int n, float* y) {
 // dx = dy * d/dx gelu(x) = dy * (0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 c x^2)).
 __attribute__((export_name("gelu_backward")))
 void gelu_backward(const float* x, const float* dy, int n, float* dx) {
-  for (int i = 0; i < n; i++) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) { // the scalar loop's operations, in its order, four lanes at a time
+    v128_t v = wasm_v128_load(x + i), one = wasm_f32x4_splat(1.0f), half = wasm_f32x4_splat(0.5f);
+    v128_t cube = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(GELU_C), v), v), v);
+    v128_t t = nano_tanhf4(wasm_f32x4_mul(wasm_f32x4_splat(GELU_K), wasm_f32x4_add(v, cube)));
+    v128_t slope = wasm_f32x4_add(one, wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(3.0f * GELU_C), v), v));
+    v128_t d = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(half, v), wasm_f32x4_sub(one, wasm_f32x4_mul(t, t))),
+                                             wasm_f32x4_splat(GELU_K)), slope);
+    d = wasm_f32x4_add(wasm_f32x4_mul(half, wasm_f32x4_add(one, t)), d);
+    wasm_v128_store(dx + i, wasm_f32x4_mul(wasm_v128_load(dy + i), d));
+  }
+  for (; i < n; i++) {
     float v = x[i];
     float t = nano_tanhf(GELU_K * (v + GELU_C * v * v * v));
     float d = 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * GELU_K * (1.0f + 3.0f * GELU_C * v * v);
@@ -393,17 +591,33 @@ void attention_forward(const float* q, const float* k, const float* v, float* y,
       for (int i = 0; i < T; i++) {
         float* row = Pbh + (size_t)i * S;
         int last = past + i; // keys after this one are in the future
+        const float* brow = bbh ? bbh + (size_t)i * S : 0;
+        int n4 = (last + 1) & ~3, j = 0;
+        // Four lanes at a time, each lane doing the scalar tail's exact operations; the sum stays
+        // sequential (its order decides the rounding).
+        v128_t vs = wasm_f32x4_splat(scale), vmx = wasm_f32x4_splat(-3.0e38f);
+        for (; j < n4; j += 4) {
+          v128_t s = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(row + j), vs), brow ? wasm_v128_load(brow + j) : wasm_f32x4_splat(0.0f));
+          wasm_v128_store(row + j, s);
+          vmx = wasm_f32x4_pmax(vmx, s);
+        }
         float mx = -3.0e38f;
-        for (int j = 0; j <= last; j++) {
-          float s = row[j] * scale + (bbh ? bbh[(size_t)i * S + j] : 0.0f);
+        for (int l = 0; l < 4; l++) { float m = wasm_f32x4_extract_lane(vmx, 0); mx = m > mx ? m : mx; vmx = wasm_i32x4_shuffle(vmx, vmx, 1, 2, 3, 0); }
+        for (; j <= last; j++) {
+          float s = row[j] * scale + (brow ? brow[j] : 0.0f);
           row[j] = s;
           mx = s > mx ? s : mx;
         }
+        v128_t vm = wasm_f32x4_splat(mx);
+        for (j = 0; j < n4; j += 4) wasm_v128_store(row + j, nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm)));
+        for (; j <= last; j++) row[j] = nano_expf(row[j] - mx);
         float sum = 0.0f;
-        for (int j = 0; j <= last; j++) { float e = nano_expf(row[j] - mx); row[j] = e; sum += e; }
+        for (j = 0; j <= last; j++) sum += row[j];
         float inv = 1.0f / sum;
-        for (int j = 0; j <= last; j++) row[j] *= inv;
-        for (int j = last + 1; j < S; j++) row[j] = 0.0f;
+        v128_t vi = wasm_f32x4_splat(inv);
+        for (j = 0; j < n4; j += 4) wasm_v128_store(row + j, wasm_f32x4_mul(wasm_v128_load(row + j), vi));
+        for (; j <= last; j++) row[j] *= inv;
+        for (; j < S; j++) row[j] = 0.0f;
       }
       // y (T, hs) = P (T, S) . v (S, hs), written at y's strides
       gemm(y + (size_t)b * yb + (size_t)h * yh, yt, Pbh, vbh, T, hs, S, S, 1, vt, 1, 0, scratch);
@@ -470,5 +684,85 @@ void adamw_update(float* p, const float* g, float* m, float* v, int n, float lr,
     m[i] = mi;
     v[i] = vi;
     p[i] = p[i] * decay - step * mi / (__builtin_sqrtf(vi) * rbc2 + eps);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Generation: the KV cache written in place, and one transformer block per call.
+
+// dst[b, r, :cols] = src[b, r, :cols] for b < B, r < rows, with batch and row strides (in floats).
+__attribute__((export_name("copy_rows")))
+void copy_rows(float* dst, int dst_bs, int dst_rs, const float* src, int src_bs, int src_rs, int B, int rows, int cols) {
+  for (int b = 0; b < B; b++) {
+    for (int r = 0; r < rows; r++) {
+      float* d = dst + (size_t)b * dst_bs + (size_t)r * dst_rs;
+      const float* s = src + (size_t)b * src_bs + (size_t)r * src_rs;
+      int j = 0;
+      for (; j + 4 <= cols; j += 4) wasm_v128_store(d + j, wasm_v128_load(s + j));
+      for (; j < cols; j++) d[j] = s[j];
+    }
+  }
+}
+
+static inline int max_i(int a, int b) { return a > b ? a : b; }
+
+__attribute__((export_name("decode_block_scratch_floats")))
+int decode_block_scratch_floats(int B, int T, int S, int C, int nh) {
+  int N = B * T, hs = C / nh;
+  int gemm = max_i(matmul_scratch_floats(N, 4 * C), attention_scratch_floats(T, S, hs));
+  return N * C * 9 + 2 * N + nh * T * S + gemm + 4;
+}
+
+// y (B, T, C) = the block applied to x (B, T, C), T new tokens after `past` cached ones:
+//   x1 = x + proj(attention(ln_1(x))), y = x1 + fc2(gelu(fc(ln_2(x1)))).
+// The tokens' keys and values are written into K and V (B, cap, C) at rows [past, past + T), and the
+// queries attend to rows [0, past + T). `bias` (optional) is added to the scores: (b, i, j) at
+// bias[b * bb + i * S + j]. Each step calls the same routine as the separate kernels, in the same order,
+// so the result is bitwise identical to running them one by one.
+__attribute__((export_name("decode_block")))
+void decode_block(const float* x, float* y, float* K, float* V, int B, int T, int past, int cap, int C, int nh, float eps,
+                  const float* bias, int bb, float* scratch,
+                  const float* ln1_g, const float* ln1_b, const float* qkv_w, const float* qkv_b,
+                  const float* proj_w, const float* proj_b, const float* ln2_g, const float* ln2_b,
+                  const float* fc_w, const float* fc_b, const float* fc2_w, const float* fc2_b) {
+  int N = B * T, S = past + T, hs = C / nh, C3 = 3 * C;
+  float* h = scratch;            // N x C: layer norm output
+  float* qkv = h + N * C;        // N x 3C
+  float* att = qkv + N * C3;     // N x C: attention output, heads side by side
+  float* hid = att + N * C;      // N x 4C: MLP hidden units
+  float* stats = hid + N * 4 * C; // 2N: mean and 1/std of the layer norm
+  float* P = stats + 2 * N;      // nh x T x S: one sequence's attention probabilities
+  float* gs = (float*)(((size_t)(P + nh * T * S) + 15) & ~(size_t)15); // gemm scratch
+  float scale = 1.0f / __builtin_sqrtf((float)hs);
+
+  layernorm_forward(x, ln1_g, ln1_b, N, C, eps, h, stats, stats + N);
+  linear_forward(h, qkv_w, qkv_b, N, C, C3, qkv, gs);
+  copy_rows(K + (size_t)past * C, cap * C, C, qkv + C, T * C3, C3, B, T, C);
+  copy_rows(V + (size_t)past * C, cap * C, C, qkv + 2 * C, T * C3, C3, B, T, C);
+  for (int b = 0; b < B; b++) {
+    attention_forward(qkv + (size_t)b * T * C3, K + (size_t)b * cap * C, V + (size_t)b * cap * C, att + (size_t)b * T * C, P,
+                      1, nh, T, past, hs, 0, hs, C3, 0, hs, C, 0, hs, C, 0, hs, C,
+                      bias ? bias + (size_t)b * bb : 0, 0, 0, scale, gs);
+  }
+  linear_forward(att, proj_w, proj_b, N, C, C, h, gs);
+  for (int i = 0; i < N * C; i++) y[i] = x[i] + h[i];
+  layernorm_forward(y, ln2_g, ln2_b, N, C, eps, h, stats, stats + N);
+  linear_forward(h, fc_w, fc_b, N, C, 4 * C, hid, gs);
+  gelu_forward(hid, N * 4 * C, hid);
+  linear_forward(hid, fc2_w, fc2_b, N, 4 * C, C, h, gs);
+  for (int i = 0; i < N * C; i++) y[i] = y[i] + h[i];
+}
+
+// Token plus position embeddings for generation, one pass instead of two gathers and an add:
+// out[i] = wte[ids[i]] + wpe[pos ? pos[i] : start + i % T] for n = B * T rows of C floats (ids checked by the caller).
+__attribute__((export_name("embed")))
+void embed(float* out, const float* wte, const float* wpe, const int* ids, const int* pos, int start, int n, int T, int C) {
+  for (int i = 0; i < n; i++) {
+    const float* t = wte + (size_t)ids[i] * C;
+    const float* p = wpe + (size_t)(pos ? pos[i] : start + i % T) * C;
+    float* o = out + (size_t)i * C;
+    int j = 0;
+    for (; j + 4 <= C; j += 4) wasm_v128_store(o + j, wasm_f32x4_add(wasm_v128_load(t + j), wasm_v128_load(p + j)));
+    for (; j < C; j++) o[j] = t[j] + p[j];
   }
 }
