@@ -16,9 +16,9 @@
  * }
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { UserError } from "../errors";
+import { readConfigFile } from "../cli/set";
 import { resolveCellConfig, type CellConfig } from "./cell";
 
 /** One value of an axis: what goes into the config, and how tables, plots and ids name it. */
@@ -138,14 +138,7 @@ function slugPart(s: string, max = 32): string {
 
 /** Reads a grid file (JSON with // comment keys) and checks its shape; cells are checked by expandGrid. */
 export function loadGrid(file: string): Grid {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
-    throw new UserError(`${file}: ${missing ? "no such file" : `not valid JSON (${(e as Error).message.split("\n")[0]})`}`, 2);
-  }
-  return resolveGrid(raw, file);
+  return resolveGrid(readConfigFile(file), file);
 }
 
 /** Checks a grid object (as parsed from JSON); `file` names it in errors. */

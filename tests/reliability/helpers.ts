@@ -107,17 +107,8 @@ export function listTree(dir: string): string[] {
   return out.sort();
 }
 
-/** A small seeded generator (mulberry32) for reproducible "random" choices in tests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded generator for reproducible "random" choices in tests: the data pipeline's mulberry32. */
+export { mulberry32 as seededRandom } from "../../lib/data/mixture/random";
 
 /** The p-th percentile (0..100) of `values`, nearest rank. */
 export function percentile(values: number[], p: number): number {
