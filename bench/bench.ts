@@ -52,10 +52,10 @@ function runJson(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.e
   return JSON.parse(r.stdout.trim().split("\n").pop()!);
 }
 
-function ours(name: string, task: string, extra: string[] = []): Json | null {
+function ours(name: string, task: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Json | null {
   const args = ["--import", "tsx", "bench/child.ts", "--task", task, "--config", name, "--steps", `${steps}`, ...extra];
   if (opts.backend) args.push("--backend", opts.backend);
-  return runJson(process.execPath, args);
+  return runJson(process.execPath, args, { ...process.env, ...env });
 }
 
 const PYTHON = "/usr/bin/python3";
@@ -104,6 +104,8 @@ function benchConfig(name: string): Json {
     torch1: () => torch(c, ["--mode", "train", ...t1, ...tsteps]),
     trainer: () => ours(name, "trainer", ["--workers", `${workers}`]),
     torch2: () => torch(c, ["--mode", "train", ...t2, ...tsteps]),
+    // the same step on the wasm kernels alone: what machines without the native build get
+    wasmOnly: () => ours(name, "train", [], { NANOINSTRUCT_NATIVE: "0" }),
   });
   const peaks = interleaved({
     torch1: () => torch(c, ["--mode", "peak", ...t1]),
@@ -142,6 +144,9 @@ function benchConfig(name: string): Json {
       tokens_per_s: num(tr), workers, ref_tokens_per_s: num(ref), ref_threads: refThreads(ref), ratio: ratio(num(tr), num(ref)),
       single_thread_tokens_per_s: num(o), ref_1_thread_tokens_per_s: num(p1), single_thread_ratio: ratio(num(o), num(p1)),
       ref_2_threads_tokens_per_s: num(p2),
+      device: o?.device ?? null,
+      wasm_only_single_thread_tokens_per_s: num(mid(train.wasmOnly)),
+      wasm_only_single_thread_ratio: ratio(num(mid(train.wasmOnly)), num(p1)),
       // per CPU-second of the process (one thread each): less sensitive to other jobs on a shared machine
       single_thread_tokens_per_cpu_s: num(o, "tokens_per_cpu_s"), ref_1_thread_tokens_per_cpu_s: num(p1, "tokens_per_cpu_s"),
       single_thread_ratio_per_cpu_s: ratio(num(o, "tokens_per_cpu_s"), num(p1, "tokens_per_cpu_s")),
@@ -153,7 +158,8 @@ function benchConfig(name: string): Json {
       mfu_vs_machine_peak: mfu(num(tr), machinePeak), ref_mfu_vs_own_peak: mfu(num(ref), num(refThreads(ref) === 2 ? pk2 : pk1, "gflops")),
       ref_mfu_vs_machine_peak: mfu(num(ref), machinePeak),
       runs: { ours: train.ours.map((r) => r.tokens_per_s), trainer: train.trainer.map((r) => r.tokens_per_s),
-        torch1: train.torch1.map((r) => r.tokens_per_s), torch2: train.torch2.map((r) => r.tokens_per_s) },
+        torch1: train.torch1.map((r) => r.tokens_per_s), torch2: train.torch2.map((r) => r.tokens_per_s),
+        wasm_only: train.wasmOnly.map((r) => r.tokens_per_s) },
     },
     memory: {
       peak_rss_mb: num(o, "peak_rss_mb"), wasm_heap_mb: num(o, "wasm_heap_mb"), ref_peak_rss_mb: num(p1, "peak_rss_mb"),
@@ -202,9 +208,11 @@ function table(rows: Json[]): string {
   for (const r of rows) {
     const cfg = r.config as Json, t = r.train as Json, m = r.memory as Json, g = r.generate as Json;
     lines.push(`${cfg.name}: ${cfg.description}`);
+    lines.push(`  ours on: ${t.device ?? "?"}`);
     row("", "nanoinstruct", "PyTorch", "ratio");
     row(`training tokens/s (ours: ${t.workers} workers)`, f(t.tokens_per_s), `${f(t.ref_tokens_per_s)} (${t.ref_threads ?? "-"} thr)`, r2(t.ratio));
     row("training tokens/s, one thread each", f(t.single_thread_tokens_per_s), f(t.ref_1_thread_tokens_per_s), r2(t.single_thread_ratio));
+    row("  the same, wasm kernels only (no native)", f(t.wasm_only_single_thread_tokens_per_s), f(t.ref_1_thread_tokens_per_s), r2(t.wasm_only_single_thread_ratio));
     row(`generation b1, KV cache, ${g.new_tokens} tokens, tok/s`, f(g.b1), `${f(g.ref_b1)} (${g.ref_b1_threads ?? "-"} thr)`, r2(g.ratio_b1));
     row(`generation b8, KV cache, tok/s`, f(g.b8), `${f(g.ref_b8)} (${g.ref_b8_threads ?? "-"} thr)`, r2(g.ratio_b8));
     row("generation b1, no cache, tok/s", f(g.no_cache_b1), f(g.ref_no_cache_b1), "");
@@ -212,7 +220,7 @@ function table(rows: Json[]): string {
     row("KV cache speed-up b1 / b8", `${r2(g.cache_speedup_b1)} / ${r2(g.cache_speedup_b8)}`, "", "");
     row("peak RSS, training step, one thread (MB)", `${f(m.peak_rss_mb)} (heap ${f(m.wasm_heap_mb)})`, f(m.ref_peak_rss_mb), r2(m.ratio));
     row(`peak RSS, trainer / 2 threads (MB)`, f(m.trainer_peak_rss_mb), f(m.ref_2_threads_peak_rss_mb), r2(m.trainer_ratio));
-    row("matmul peak, GFLOP/s (ours: one core, wasm)", f(t.peak_matmul_gflops, 1), f(t.machine_peak_gflops, 1), "");
+    row("matmul peak, GFLOP/s (ours: one core)", f(t.peak_matmul_gflops, 1), f(t.machine_peak_gflops, 1), "");
     row("MFU vs own matmul peak (trainer / 1 thread)", `${f(t.mfu, 2)} / ${f(t.single_thread_mfu, 2)}`, f(t.ref_mfu_vs_own_peak, 2), "");
     row("MFU vs the machine's peak (best matmul)", f(t.mfu_vs_machine_peak, 2), f(t.ref_mfu_vs_machine_peak, 2), "");
     row("per CPU-second, one thread each: training", f(t.single_thread_tokens_per_cpu_s), f(t.ref_1_thread_tokens_per_cpu_s), r2(t.single_thread_ratio_per_cpu_s));

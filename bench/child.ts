@@ -27,7 +27,7 @@ const { values: o } = parseArgs({
 const preset = BENCH_CONFIGS[o.config!];
 if (!preset) throw new Error(`--config must be one of ${Object.keys(BENCH_CONFIGS).join(", ")}`);
 const engine = await initEngine(o.backend as BackendName | undefined);
-const base = { task: o.task, config: o.config, backend: engine.backend };
+const base = { task: o.task, config: o.config, backend: engine.backend, device: engine.device };
 let result: Record<string, unknown>;
 if (o.task === "train") {
   const step = trainStep(preset.model, preset.batch, Number(o.steps));

@@ -5,8 +5,11 @@
 #   chromium                                         render check of notebooks and reports
 #   redis-server                                     the distributed ablation test
 #   clang lld                                        rebuild the wasm kernels (optional; the .wasm is committed)
+#   gcc libopenblas-dev pkg-config                   the native kernels (npm ci builds them; ~2x faster training)
+# `npm run setup -- native` installs only the last group.
 set -u
-want=(jupyter-nbconvert jupyter-client python3-ipython chromium redis-server clang lld)
+want=(jupyter-nbconvert jupyter-client python3-ipython chromium redis-server clang lld gcc libopenblas-dev pkg-config)
+[ "${1:-}" = native ] && want=(gcc libopenblas-dev pkg-config)
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -10,6 +10,7 @@ import { repoRequire } from "../paths";
 import { UserError } from "../errors";
 import { installWasmKernels } from "./wasm-kernels";
 import { installCpuKernels } from "./cpu-kernels";
+import { nativeKernelsInfo } from "./native-kernels";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
@@ -17,7 +18,10 @@ export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
 export interface EngineInfo {
   /** The TF.js backend in use. */
   backend: BackendName;
-  /** What computes: "cuda-gpu", "cpu (libtensorflow)", "cpu (wasm simd + nanoinstruct kernels)", "cpu (js)". */
+  /**
+   * What computes: "cuda-gpu", "cpu (libtensorflow)", "cpu (wasm simd + nanoinstruct kernels)",
+   * "cpu (wasm + nanoinstruct native kernels, OpenBLAS ...)", "cpu (js)".
+   */
   device: string;
   /** The npm package that provides the backend. */
   package: string;
@@ -55,7 +59,9 @@ async function activate(name: BackendName): Promise<EngineInfo | null> {
     if (!(await tf.setBackend("wasm"))) return null;
     installWasmKernels();
     installCpuKernels("wasm"); // JS fallbacks for our custom ops are registered only where no wasm one exists
-    return { backend: "wasm", device: "cpu (wasm simd + nanoinstruct kernels)", package: "@tensorflow/tfjs-backend-wasm", tfjsVersion: tf.version.tfjs };
+    const blas = nativeKernelsInfo();
+    const device = blas ? `cpu (wasm + nanoinstruct native kernels, ${blas.split(" ").slice(0, 2).join(" ")})` : "cpu (wasm simd + nanoinstruct kernels)";
+    return { backend: "wasm", device, package: "@tensorflow/tfjs-backend-wasm", tfjsVersion: tf.version.tfjs };
   }
   if (!(await tf.setBackend("cpu"))) return null;
   installCpuKernels("cpu");

@@ -12,6 +12,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LIB_DIR } from "../paths";
 import { KERNEL_NAMES } from "./kernel-names";
+import { nativeKernels } from "./native-kernels";
 
 /** The subset of TF.js-wasm's backend object that kernels use. */
 interface WasmBackend {
@@ -83,7 +84,8 @@ function instantiate(backend: WasmBackend): NanoExports {
   // Our shadow stack lives in a block TF.js's allocator gives us, never over its data.
   const stack = backend.wasm._malloc(STACK_BYTES);
   ex.__stack_pointer.value = (stack + STACK_BYTES) & ~15;
-  return ex;
+  // Where the native build of the same kernels is available, it runs them (on the same heap).
+  return nativeKernels(() => backend.wasm.asm.memory.buffer, ex.__stack_pointer) ?? ex;
 }
 
 function scratch(floats: number): number {

@@ -6,7 +6,11 @@
 // placed over TF.js's heap) and no large locals (the shadow stack is a small region the host allocates).
 // Scratch space for packing comes from the caller.
 
+#ifdef NANO_NATIVE
+#include "wasm_simd_native.h" // the native build (nano_native.c): same source, SSE in place of wasm SIMD
+#else
 #include <wasm_simd128.h>
+#endif
 
 typedef __SIZE_TYPE__ size_t;
 
@@ -255,6 +259,9 @@ static void gemm(float* C, int ldc, const float* A, const float* B, int M, int N
     gemm_small(C, ldc, A, B, M, N, K, sam, sak, sbk, sbn, accumulate);
     return;
   }
+#ifdef NANO_NATIVE
+  if (native_gemm(C, ldc, A, B, M, N, K, sam, sak, sbk, sbn, accumulate)) return;
+#endif
   int mp = (M + MR - 1) / MR;
   float* Ap = scratch;
   float* Bp = Ap + (size_t)mp * MR * KC;
@@ -288,7 +295,11 @@ static void gemm(float* C, int ldc, const float* A, const float* B, int M, int N
           }
           for (int n0 = nb; n0 < nend; n0 += NR) {
             const float* bpan = Bp + (size_t)(n0 / NR) * NR * kc;
+#ifdef NANO_NATIVE_MICRO
+            NANO_NATIVE_MICRO(kc, apan, bpan, rowbuf + (n0 - nb), NCP, acc); // the native build's AVX2 + FMA tile
+#else
             micro_6x8(kc, apan, bpan, rowbuf + (n0 - nb), NCP, acc);
+#endif
           }
           for (int i = 0; i < mr; i++) {
             float* dst = ct + (size_t)i * ldc;

@@ -1,0 +1,287 @@
+// nanoinstruct's kernels as a native Node addon (built at install by scripts/build-native.js, optional).
+//
+// The same kernel source as the wasm module (nano_kernels.c, with wasm SIMD mapped to SSE), plus one
+// change: a matmul with more than SMALL_M rows goes to the system BLAS (OpenBLAS's sgemm, AVX2 + FMA),
+// about twice as fast on this kind of CPU as 128-bit wasm SIMD without FMA can be. Built with
+// -DNANO_NO_BLAS where there is no OpenBLAS: those products then run the packed GEMM of nano_kernels.c
+// with an AVX2 + FMA tile (micro_6x8_fma below) when the CPU has them. Tensors stay where TF.js-wasm
+// keeps them: every function takes the wasm heap (an ArrayBuffer) first, and its pointer arguments are
+// byte offsets into it, exactly as the wasm module's are. So TF.js's bookkeeping is unchanged and no tensor
+// is ever copied; only where the arithmetic runs moves.
+#define NANO_NATIVE 1
+#define NAPI_VERSION 8
+#include <node_api.h>
+#include <stdint.h>
+#include <string.h>
+
+#ifdef NANO_NO_BLAS
+// Without a BLAS, products of more than SMALL_M rows run the wasm build's packed GEMM with this tile.
+static int native_gemm(float* C, int ldc, const float* A, const float* B, int M, int N, int K,
+                       int sam, int sak, int sbk, int sbn, int accumulate) {
+  (void)C; (void)ldc; (void)A; (void)B; (void)M; (void)N; (void)K; (void)sam; (void)sak; (void)sbk; (void)sbn; (void)accumulate;
+  return 0;
+}
+static const char* blas_name(void) { return "no BLAS: own AVX2+FMA GEMM"; }
+#else
+#include <cblas.h>
+static const char* blas_name(void) { return openblas_get_config(); }
+static void set_blas_threads(int n) { openblas_set_num_threads(n); }
+
+// C[M, N] (row stride ldc) (+)= A . B, with A's (m, k) at A[m * sam + k * sak] and B's (k, n) at
+// B[k * sbk + n * sbn]. Returns 0 when the strides are not a BLAS layout (the SIMD path then runs).
+static int native_gemm(float* C, int ldc, const float* A, const float* B, int M, int N, int K,
+                       int sam, int sak, int sbk, int sbn, int accumulate) {
+  if (K == 0) return 0;
+  enum CBLAS_TRANSPOSE ta, tb;
+  int lda, ldb;
+  if (sak == 1 && sam >= K) { ta = CblasNoTrans; lda = sam; }
+  else if (sam == 1 && sak >= M) { ta = CblasTrans; lda = sak; }
+  else return 0;
+  if (sbn == 1 && sbk >= N) { tb = CblasNoTrans; ldb = sbk; }
+  else if (sbk == 1 && sbn >= K) { tb = CblasTrans; ldb = sbn; }
+  else return 0;
+  cblas_sgemm(CblasRowMajor, ta, tb, M, N, K, 1.0f, A, lda, B, ldb, accumulate ? 1.0f : 0.0f, C, ldc);
+  return 1;
+}
+#endif
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+// The packed GEMM's 6 x 8 tile with 256-bit fused multiply-adds: a row of the tile is one register. Even
+// and odd depths go to separate accumulators (12 in all) so that enough FMAs are in flight to hide their
+// latency; the two halves are added at the end.
+static void micro_6x8_fma(int kc, const float* a, const float* b, float* c, int ldc, int accumulate) {
+  __m256 e0 = _mm256_setzero_ps(), e1 = e0, e2 = e0, e3 = e0, e4 = e0, e5 = e0;
+  __m256 o0 = e0, o1 = e0, o2 = e0, o3 = e0, o4 = e0, o5 = e0;
+  int k = 0;
+  for (; k + 2 <= kc; k += 2) {
+    __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+    e0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 0), b0, e0); o0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 6), b1, o0);
+    e1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 1), b0, e1); o1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 7), b1, o1);
+    e2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 2), b0, e2); o2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 8), b1, o2);
+    e3 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 3), b0, e3); o3 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 9), b1, o3);
+    e4 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 4), b0, e4); o4 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 10), b1, o4);
+    e5 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 5), b0, e5); o5 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 11), b1, o5);
+    a += 12; // two depths of a 6-row panel
+    b += 16; // two depths of an 8-column panel
+  }
+  if (k < kc) {
+    __m256 b0 = _mm256_loadu_ps(b);
+    e0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 0), b0, e0); e1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 1), b0, e1);
+    e2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 2), b0, e2); e3 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 3), b0, e3);
+    e4 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 4), b0, e4); e5 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 5), b0, e5);
+  }
+  __m256 r[6] = { _mm256_add_ps(e0, o0), _mm256_add_ps(e1, o1), _mm256_add_ps(e2, o2),
+                  _mm256_add_ps(e3, o3), _mm256_add_ps(e4, o4), _mm256_add_ps(e5, o5) };
+  for (int i = 0; i < 6; i++) {
+    float* cr = c + (size_t)i * ldc;
+    _mm256_storeu_ps(cr, accumulate ? _mm256_add_ps(r[i], _mm256_loadu_ps(cr)) : r[i]);
+  }
+}
+#define NANO_NATIVE_MICRO micro_6x8_fma
+#endif
+
+#include "nano_kernels.c"
+
+// ---------------------------------------------------------------------------------------------------
+// N-API glue: f(heap, ...args). A pointer argument is a byte offset into heap (0 is NULL), checked to lie
+// inside it; ints and floats are plain numbers.
+
+#define MAX_ARGS 32
+
+typedef struct {
+  napi_env env;
+  napi_value argv[MAX_ARGS];
+  char* heap;
+  size_t heap_bytes;
+  int failed;
+} Call;
+
+static int fail(Call* c, const char* msg) {
+  if (!c->failed) napi_throw_error(c->env, "NANO_NATIVE", msg);
+  c->failed = 1;
+  return 0;
+}
+
+static int begin(Call* c, napi_env env, napi_callback_info info, size_t want) {
+  size_t argc = MAX_ARGS;
+  c->env = env;
+  c->failed = 0;
+  if (napi_get_cb_info(env, info, &argc, c->argv, NULL, NULL) != napi_ok) return fail(c, "bad call");
+  if (argc != want + 1) return fail(c, "nano_native: wrong number of arguments");
+  void* data = NULL;
+  if (napi_get_arraybuffer_info(env, c->argv[0], &data, &c->heap_bytes) != napi_ok || data == NULL)
+    return fail(c, "nano_native: the first argument must be the wasm heap (an ArrayBuffer)");
+  c->heap = (char*)data;
+  return 1;
+}
+
+static int arg_i(Call* c, int i) {
+  int32_t v = 0;
+  if (napi_get_value_int32(c->env, c->argv[i + 1], &v) != napi_ok) fail(c, "nano_native: expected an integer");
+  return v;
+}
+
+static float arg_f(Call* c, int i) {
+  double v = 0;
+  if (napi_get_value_double(c->env, c->argv[i + 1], &v) != napi_ok) fail(c, "nano_native: expected a number");
+  return (float)v;
+}
+
+static void* arg_p(Call* c, int i) {
+  uint32_t off = 0;
+  if (napi_get_value_uint32(c->env, c->argv[i + 1], &off) != napi_ok) { fail(c, "nano_native: expected an offset"); return NULL; }
+  if (off == 0) return NULL;
+  if (off >= c->heap_bytes) { fail(c, "nano_native: offset outside the wasm heap"); return NULL; }
+  return c->heap + off;
+}
+
+static napi_value num(napi_env env, double v) {
+  napi_value out;
+  napi_create_double(env, v, &out);
+  return out;
+}
+
+// Each wrapper reads its arguments first and calls the kernel only when all of them were valid.
+#define KERNEL(name, n, ...)                                                                      \
+  static napi_value w_##name(napi_env env, napi_callback_info info) {                              \
+    Call c_;                                                                                       \
+    Call* c = &c_;                                                                                 \
+    if (!begin(c, env, info, n)) return NULL;                                                      \
+    __VA_ARGS__                                                                                    \
+    return NULL;                                                                                   \
+  }
+#define RUN(...) do { if (!c->failed) { __VA_ARGS__; } } while (0)
+
+KERNEL(matmul, 15, {
+  float* C = arg_p(c, 0); const float* A = arg_p(c, 1); const float* B = arg_p(c, 2);
+  int batch = arg_i(c, 3), M = arg_i(c, 4), N = arg_i(c, 5), K = arg_i(c, 6), sab = arg_i(c, 7), sam = arg_i(c, 8), sak = arg_i(c, 9);
+  int sbb = arg_i(c, 10), sbk = arg_i(c, 11), sbn = arg_i(c, 12), acc = arg_i(c, 13); float* s = arg_p(c, 14);
+  RUN(nano_matmul(C, A, B, batch, M, N, K, sab, sam, sak, sbb, sbk, sbn, acc, s));
+})
+KERNEL(xent_forward, 6, {
+  const float* l = arg_p(c, 0); const int* y = arg_p(c, 1); int N = arg_i(c, 2), V = arg_i(c, 3), ig = arg_i(c, 4); float* out = arg_p(c, 5);
+  RUN(xent_forward(l, y, N, V, ig, out));
+})
+KERNEL(xent_backward, 7, {
+  const float* l = arg_p(c, 0); const int* y = arg_p(c, 1); const float* d = arg_p(c, 2);
+  int N = arg_i(c, 3), V = arg_i(c, 4), ig = arg_i(c, 5); float* out = arg_p(c, 6);
+  RUN(xent_backward(l, y, d, N, V, ig, out));
+})
+KERNEL(segment_sum, 6, {
+  const float* x = arg_p(c, 0); const int* ids = arg_p(c, 1); int n = arg_i(c, 2), inner = arg_i(c, 3), ns = arg_i(c, 4); float* out = arg_p(c, 5);
+  RUN(segment_sum(x, ids, n, inner, ns, out));
+})
+KERNEL(linear_forward, 8, {
+  const float* x = arg_p(c, 0); const float* W = arg_p(c, 1); const float* b = arg_p(c, 2);
+  int N = arg_i(c, 3), in = arg_i(c, 4), out = arg_i(c, 5); float* y = arg_p(c, 6); float* s = arg_p(c, 7);
+  RUN(linear_forward(x, W, b, N, in, out, y, s));
+})
+KERNEL(col_sum, 4, {
+  const float* x = arg_p(c, 0); int N = arg_i(c, 1), C = arg_i(c, 2); float* out = arg_p(c, 3);
+  RUN(col_sum(x, N, C, out));
+})
+KERNEL(gelu_forward, 3, {
+  const float* x = arg_p(c, 0); int n = arg_i(c, 1); float* y = arg_p(c, 2);
+  RUN(gelu_forward(x, n, y));
+})
+KERNEL(gelu_backward, 4, {
+  const float* x = arg_p(c, 0); const float* dy = arg_p(c, 1); int n = arg_i(c, 2); float* dx = arg_p(c, 3);
+  RUN(gelu_backward(x, dy, n, dx));
+})
+KERNEL(layernorm_forward, 9, {
+  const float* x = arg_p(c, 0); const float* g = arg_p(c, 1); const float* b = arg_p(c, 2); int N = arg_i(c, 3), C = arg_i(c, 4);
+  float eps = arg_f(c, 5); float* y = arg_p(c, 6); float* mean = arg_p(c, 7); float* rstd = arg_p(c, 8);
+  RUN(layernorm_forward(x, g, b, N, C, eps, y, mean, rstd));
+})
+KERNEL(layernorm_backward, 10, {
+  const float* x = arg_p(c, 0); const float* g = arg_p(c, 1); const float* mean = arg_p(c, 2); const float* rstd = arg_p(c, 3);
+  const float* dy = arg_p(c, 4); int N = arg_i(c, 5), C = arg_i(c, 6); float* dx = arg_p(c, 7); float* dg = arg_p(c, 8); float* db = arg_p(c, 9);
+  RUN(layernorm_backward(x, g, mean, rstd, dy, N, C, dx, dg, db));
+})
+KERNEL(adamw_update, 13, {
+  float* p = arg_p(c, 0); const float* g = arg_p(c, 1); float* m = arg_p(c, 2); float* v = arg_p(c, 3); int n = arg_i(c, 4);
+  float lr = arg_f(c, 5), b1 = arg_f(c, 6), b2 = arg_f(c, 7), eps = arg_f(c, 8), wd = arg_f(c, 9), bc1 = arg_f(c, 10), bc2 = arg_f(c, 11), gs = arg_f(c, 12);
+  RUN(adamw_update(p, g, m, v, n, lr, b1, b2, eps, wd, bc1, bc2, gs));
+})
+KERNEL(attention_forward, 27, {
+  const float* q = arg_p(c, 0); const float* k = arg_p(c, 1); const float* v = arg_p(c, 2); float* y = arg_p(c, 3); float* Pr = arg_p(c, 4);
+  int a[17];
+  for (int i = 0; i < 17; i++) a[i] = arg_i(c, 5 + i);
+  const float* bias = arg_p(c, 22); int bb = arg_i(c, 23), bh = arg_i(c, 24); float scale = arg_f(c, 25); float* s = arg_p(c, 26);
+  RUN(attention_forward(q, k, v, y, Pr, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12],
+                        a[13], a[14], a[15], a[16], bias, bb, bh, scale, s));
+})
+KERNEL(attention_backward, 27, {
+  const float* q = arg_p(c, 0); const float* k = arg_p(c, 1); const float* v = arg_p(c, 2); const float* Pr = arg_p(c, 3);
+  const float* dy = arg_p(c, 4); float* dq = arg_p(c, 5); float* dk = arg_p(c, 6); float* dv = arg_p(c, 7);
+  int a[17];
+  for (int i = 0; i < 17; i++) a[i] = arg_i(c, 8 + i);
+  float scale = arg_f(c, 25); float* s = arg_p(c, 26);
+  RUN(attention_backward(q, k, v, Pr, dy, dq, dk, dv, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9],
+                         a[10], a[11], a[12], a[13], a[14], a[15], a[16], scale, s));
+})
+KERNEL(copy_rows, 9, {
+  float* dst = arg_p(c, 0); int dbs = arg_i(c, 1), drs = arg_i(c, 2); const float* src = arg_p(c, 3);
+  int sbs = arg_i(c, 4), srs = arg_i(c, 5), B = arg_i(c, 6), rows = arg_i(c, 7), cols = arg_i(c, 8);
+  RUN(copy_rows(dst, dbs, drs, src, sbs, srs, B, rows, cols));
+})
+KERNEL(embed, 9, {
+  float* out = arg_p(c, 0); const float* wte = arg_p(c, 1); const float* wpe = arg_p(c, 2); const int* ids = arg_p(c, 3);
+  const int* pos = arg_p(c, 4); int start = arg_i(c, 5), n = arg_i(c, 6), T = arg_i(c, 7), C = arg_i(c, 8);
+  RUN(embed(out, wte, wpe, ids, pos, start, n, T, C));
+})
+KERNEL(decode_block, 26, {
+  const float* x = arg_p(c, 0); float* y = arg_p(c, 1); float* K = arg_p(c, 2); float* V = arg_p(c, 3);
+  int B = arg_i(c, 4), T = arg_i(c, 5), past = arg_i(c, 6), cap = arg_i(c, 7), C = arg_i(c, 8), nh = arg_i(c, 9); float eps = arg_f(c, 10);
+  const float* bias = arg_p(c, 11); int bb = arg_i(c, 12); float* s = arg_p(c, 13);
+  const float* w[12];
+  for (int i = 0; i < 12; i++) w[i] = arg_p(c, 14 + i);
+  RUN(decode_block(x, y, K, V, B, T, past, cap, C, nh, eps, bias, bb, s,
+                   w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], w[10], w[11]));
+})
+
+// Functions that return a number.
+static napi_value w_sum_squares(napi_env env, napi_callback_info info) {
+  Call c_; Call* c = &c_;
+  if (!begin(c, env, info, 2)) return NULL;
+  const float* x = arg_p(c, 0); int n = arg_i(c, 1);
+  return c->failed ? NULL : num(env, sum_squares(x, n));
+}
+#define SIZE_FN(name, n, ...)                                                                     \
+  static napi_value w_##name(napi_env env, napi_callback_info info) {                              \
+    Call c_; Call* c = &c_;                                                                        \
+    if (!begin(c, env, info, n)) return NULL;                                                      \
+    int r = __VA_ARGS__;                                                                               \
+    return c->failed ? NULL : num(env, r);                                                         \
+  }
+SIZE_FN(matmul_scratch_floats, 2, matmul_scratch_floats(arg_i(c, 0), arg_i(c, 1)))
+SIZE_FN(attention_scratch_floats, 3, attention_scratch_floats(arg_i(c, 0), arg_i(c, 1), arg_i(c, 2)))
+SIZE_FN(decode_block_scratch_floats, 5, decode_block_scratch_floats(arg_i(c, 0), arg_i(c, 1), arg_i(c, 2), arg_i(c, 3), arg_i(c, 4)))
+
+static napi_value w_blas_info(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  const char* cfg = blas_name();
+  napi_create_string_utf8(env, cfg ? cfg : "BLAS", NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+NAPI_MODULE_INIT() {
+  // One BLAS thread: nanoinstruct already runs one model replica per core (worker threads), and OpenBLAS's
+  // own threads would fight them for the same cores.
+#ifndef NANO_NO_BLAS
+  set_blas_threads(1);
+#endif
+  napi_property_descriptor fns[] = {
+#define FN(name) { #name, NULL, w_##name, NULL, NULL, NULL, napi_enumerable, NULL }
+    FN(matmul), FN(matmul_scratch_floats), FN(xent_forward), FN(xent_backward), FN(segment_sum),
+    FN(linear_forward), FN(col_sum), FN(gelu_forward), FN(gelu_backward), FN(layernorm_forward),
+    FN(layernorm_backward), FN(sum_squares), FN(adamw_update), FN(attention_scratch_floats),
+    FN(attention_forward), FN(attention_backward), FN(copy_rows), FN(embed), FN(decode_block_scratch_floats),
+    FN(decode_block), FN(blas_info),
+#undef FN
+  };
+  napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns);
+  return exports;
+}
