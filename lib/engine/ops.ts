@@ -4,6 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { KERNEL_NAMES } from "./kernel-names";
+import { sharedSave } from "./shared-save";
 
 /** Label value that marks a position as not trained (PyTorch's convention). */
 export const IGNORE_INDEX = -100;
@@ -21,7 +22,7 @@ export function crossEntropyPerToken(logits: tf.Tensor2D, labels: tf.Tensor1D, i
   if (labels.dtype !== "int32") throw new Error("crossEntropyPerToken: labels must be int32");
   if (hasKernel(KERNEL_NAMES.xentForward)) {
     const fused = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
-      save([x]);
+      sharedSave(save, [x]);
       const value = tf.engine().runKernel(KERNEL_NAMES.xentForward, { logits: x, labels }, { ignoreIndex }) as tf.Tensor1D;
       const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) =>
         tf.engine().runKernel(KERNEL_NAMES.xentBackward, { logits: saved[0], labels, dloss: dy }, { ignoreIndex }) as tf.Tensor;
@@ -45,7 +46,7 @@ const run = (name: string, inputs: tf.NamedTensorMap, attrs: tf.NamedAttrMap = {
 export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): tf.Tensor2D {
   if (!hasKernel(KERNEL_NAMES.linear)) return tf.add(tf.matMul(x, weight), bias) as tf.Tensor2D;
   const f = customGrad((xi: tf.Tensor, w: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([xi, w]);
+    sharedSave(save, [xi, w]);
     const value = run(KERNEL_NAMES.linear, { x: xi, weight: w, bias: b }) as tf.Tensor;
     const gradFunc = (dy: tf.Tensor, [xs, ws]: tf.Tensor[]) => [
       tf.matMul(dy as tf.Tensor2D, ws as tf.Tensor2D, false, true), // dx (N, in)
@@ -61,7 +62,7 @@ export function linear(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): 
 export function geluTanh(x: tf.Tensor): tf.Tensor {
   if (hasKernel(KERNEL_NAMES.gelu)) {
     const f = customGrad((xi: tf.Tensor, save: tf.GradSaveFunc) => {
-      save([xi]);
+      sharedSave(save, [xi]);
       const value = run(KERNEL_NAMES.gelu, { x: xi }) as tf.Tensor;
       return { value, gradFunc: (dy: tf.Tensor, [xs]: tf.Tensor[]) => run(KERNEL_NAMES.geluGrad, { x: xs, dy }) as tf.Tensor };
     });
@@ -78,7 +79,7 @@ export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: 
   if (hasKernel(KERNEL_NAMES.layerNorm)) {
     const f = customGrad((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
       const [y, mean, rstd] = run(KERNEL_NAMES.layerNorm, { x: xi, gamma: g, beta: b }, { eps }) as tf.Tensor[];
-      save([xi, g, mean, rstd]);
+      sharedSave(save, [xi, g, mean, rstd]);
       const gradFunc = (dy: tf.Tensor, [xs, gs, ms, rs]: tf.Tensor[]) =>
         run(KERNEL_NAMES.layerNormGrad, { x: xs, gamma: gs, mean: ms, rstd: rs, dy }) as tf.Tensor[];
       return { value: y, gradFunc };
@@ -140,7 +141,7 @@ export function causalSelfAttention(qkv: tf.Tensor3D, nHead: number, bias?: tf.T
     if (fullBias) inputs.bias = fullBias;
     const [y, probs] = run(KERNEL_NAMES.attention, inputs,
       { nHead, headSize: C / nHead, past: 0, qOffset: 0, kOffset: C, vOffset: 2 * C }) as tf.Tensor[];
-    save([x, probs]);
+    sharedSave(save, [x, probs]);
     const gradFunc = (dy: tf.Tensor, [xs, ps]: tf.Tensor[]) => run(KERNEL_NAMES.attentionGrad, { qkv: xs, probs: ps, dy }, { nHead }) as tf.Tensor;
     return { value: y, gradFunc };
   });
@@ -200,6 +201,32 @@ export function decodeBlock(x: tf.Tensor3D, w: BlockWeights, keys: tf.Tensor3D, 
   const y = run(KERNEL_NAMES.decodeBlock, inputs, { nHead, past, eps }) as tf.Tensor3D;
   if (fullBias && fullBias !== bias) fullBias.dispose();
   return y;
+}
+
+/**
+ * Token plus position embeddings for training: wte[ids] + wpe[start..start+T-1] (B, T, C), one kernel on
+ * wasm with its gradient (tokens' rows summed by id, positions' over the batch). TF.js-wasm's own gather
+ * took ~4% of a training step for this one lookup. Elsewhere (or with explicit positions) gathers and an add.
+ */
+export function embedTrainable(wte: tf.Tensor, wpe: tf.Tensor, ids: tf.Tensor2D, start: number): tf.Tensor3D {
+  const [B, T] = ids.shape;
+  const [V, C] = wte.shape as [number, number];
+  const P = wpe.shape[0]!;
+  if (!hasKernel(KERNEL_NAMES.embed)) {
+    return tf.tidy(() => tf.add(tf.gather(wte, ids), tf.slice(wpe, [start, 0], [T, C])) as tf.Tensor3D);
+  }
+  const f = customGrad((w: tf.Tensor, p: tf.Tensor, save: tf.GradSaveFunc) => {
+    sharedSave(save, [ids]);
+    const value = run(KERNEL_NAMES.embed, { wte: w, wpe: p, ids }, { start }) as tf.Tensor;
+    const gradFunc = (dy: tf.Tensor, [savedIds]: tf.Tensor[]) => {
+      const dwte = tf.unsortedSegmentSum(tf.reshape(dy, [B * T, C]), tf.reshape(savedIds, [B * T]), V); // (V, C)
+      const rows = tf.reshape(run(KERNEL_NAMES.colSum, { x: tf.reshape(dy, [B, T * C]) }) as tf.Tensor, [T, C]); // sum over B
+      const dwpe = T === P ? rows : tf.pad(rows, [[start, P - start - T], [0, 0]]); // (P, C)
+      return [dwte, dwpe];
+    };
+    return { value, gradFunc };
+  });
+  return f(wte, wpe) as tf.Tensor3D;
 }
 
 /**

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { LIB_DIR } from "../paths";
 import { KERNEL_NAMES } from "./kernel-names";
 import { nativeKernels } from "./native-kernels";
+import { clonesMayShare } from "./shared-save";
 
 /** The subset of TF.js-wasm's backend object that kernels use. */
 interface WasmBackend {
@@ -300,6 +301,16 @@ function embed({ inputs, backend, attrs }: Args) {
   return out;
 }
 
+// Identity copies on wasm; while sharedSave (shared-save.ts) runs, it shares its input's memory instead.
+let copyIdentity: tf.KernelFunc | null = null;
+
+function identity(args: Args) {
+  const x = (args.inputs as Record<string, tf.TensorInfo>).x;
+  if (!clonesMayShare() || x.dtype === "string") return copyIdentity!(args as Parameters<tf.KernelFunc>[0]);
+  (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
 /** A new float32 tensor on wasm whose memory is not initialized (for buffers filled before they are read). */
 export function uninitializedTensor(shape: number[]): tf.Tensor {
   const info = wasmBackend!.makeOutput(shape, "float32");
@@ -334,6 +345,8 @@ export function installWasmKernels(): void {
   scratchPtr = 0;
   scratchFloats = 0;
   nano = instantiate(backend);
+  copyIdentity ??= tf.getKernel("Identity", "wasm")!.kernelFunc;
+  register("Identity", identity as unknown as tf.KernelFunc);
   register("BatchMatMul", batchMatMul as unknown as tf.KernelFunc);
   register("UnsortedSegmentSum", unsortedSegmentSum as unknown as tf.KernelFunc);
   register(KERNEL_NAMES.xentForward, xentForward as unknown as tf.KernelFunc);

@@ -11,7 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { GPTConfig } from "./config";
 import {
-  cachedAttention, canFuseDecode, causalSelfAttention, crossEntropyPerToken, decodeBlock, embedTokens, geluTanh, layerNorm, linear,
+  cachedAttention, canFuseDecode, causalSelfAttention, crossEntropyPerToken, decodeBlock, embedTokens, embedTrainable, geluTanh, layerNorm, linear,
   IGNORE_INDEX,
   type BlockWeights,
 } from "../engine/ops";
@@ -219,6 +219,8 @@ export class GPT {
     let x: tf.Tensor3D;
     if (opts.cache && !opts.training) {
       x = embedTokens(wte, wpe, idx, opts.positions, past); // generation: one kernel, no gradient
+    } else if (!opts.positions) {
+      x = this.dropout(embedTrainable(wte, wpe, idx, past), opts, 0) as tf.Tensor3D; // (B, T, C)
     } else {
       const tok = tf.gather(wte, idx); // (B, T, C)
       const pos = opts.positions ? tf.gather(wpe, opts.positions) : tf.slice(wpe, [past, 0], [T, C]); // (B|1, T, C)

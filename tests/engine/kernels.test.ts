@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../../lib/engine/backend";
 import {
-  causalSelfAttention, cachedAttention, canFuseDecode, crossEntropyPerToken, decodeBlock, embedTokens, geluTanh, layerNorm, linear,
+  causalSelfAttention, cachedAttention, canFuseDecode, crossEntropyPerToken, decodeBlock, embedTokens, embedTrainable, geluTanh, layerNorm, linear,
   IGNORE_INDEX,
   type BlockWeights,
 } from "../../lib/engine/ops";
@@ -284,4 +284,38 @@ test("token + position embedding (one kernel on wasm) equals gather + add on cpu
   assert.throws(() => embedTokens(wte, wpe, tf.tensor2d([[10]], [1, 1], "int32"), undefined, 0), /token id 10/);
   assert.throws(() => embedTokens(wte, wpe, tf.tensor2d([[1, 2]], [1, 2], "int32"), undefined, 7), /position 8/);
   tf.dispose([wte, wpe]);
+});
+
+test("trainable embedding (one kernel and its gradient on wasm) equals gather + slice + add on cpu, values and gradients", async () => {
+  // Repeated ids (their rows' gradients add up), positions from 2 in a 9-row table (the gradient is padded).
+  const ids: Arr = { data: Int32Array.from([3, 0, 9, 9, 1, 4, 3, 3]), shape: [2, 4], dtype: "int32" };
+  for (const [start, P] of [[2, 9], [0, 4]] as const) {
+    await compare(`embedding start=${start} of ${P} positions`, [rand([10, 12], 62), rand([P, 12], 63), ids],
+      (wte, wpe, i) => embedTrainable(wte, wpe, i as tf.Tensor2D, start), [0, 1], 1e-6);
+  }
+});
+
+test("tensors saved for our gradients share memory on wasm (no copy, nothing leaked); tf.clone still copies", async () => {
+  await initEngine("wasm");
+  const x = tf.tensor(rand([256, 256], 70).data, [256, 256]); // 256 KB
+  const w = tf.tensor(rand([256, 64], 71).data, [256, 64]), b = tf.zeros([64]);
+  const f = (xi: tf.Tensor) => tf.sum(geluTanh(linear(xi as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D)));
+  tf.grads(f)([x])[0].dispose(); // warm-up
+  const before = tf.memory();
+  let newBuffers = 0;
+  const g = tf.grads((xi: tf.Tensor) => {
+    const y = f(xi);
+    newBuffers = tf.memory().numDataBuffers - before.numDataBuffers;
+    return y;
+  })([x])[0];
+  // The forward pass makes linear's output, GELU's, the sum, and TF.js's own Sum saves a copy of its input:
+  // 4 buffers. Our saved x, w and linear output (GELU's input) share memory; copied, they would make 7.
+  assert.equal(newBuffers, 4, `the forward pass holds ${newBuffers} new buffers (7: saved tensors were copied)`);
+  g.dispose();
+  assert.equal(tf.memory().numTensors, before.numTensors, "the backward pass leaked tensors");
+  assert.equal(tf.memory().numDataBuffers, before.numDataBuffers, "the backward pass leaked memory");
+  const c = tf.clone(x);
+  assert.notEqual((c as unknown as { dataId: object }).dataId, (x as unknown as { dataId: object }).dataId);
+  assert.equal(tf.memory().numDataBuffers, before.numDataBuffers + 1, "tf.clone must copy");
+  tf.dispose([c, x, w, b]);
 });

@@ -375,16 +375,36 @@ static inline v128_t nano_expf4(v128_t x) {
 // Cross-entropy on int32 labels with an ignore index, fused with the softmax: never a one-hot target.
 
 // loss[i] = logsumexp(logits[i, :]) - logits[i, labels[i]], or 0 where labels[i] == ignore_index.
+// The largest of x[0..n): exact in any order, so four lanes at a time.
+static float row_max(const float* x, int n) {
+  float mx = x[0];
+  int j = 0;
+  if (n >= 4) {
+    v128_t vmx = wasm_v128_load(x);
+    for (j = 4; j + 4 <= n; j += 4) vmx = wasm_f32x4_pmax(vmx, wasm_v128_load(x + j));
+    for (int l = 0; l < 4; l++) { float m = wasm_f32x4_extract_lane(vmx, 0); mx = m > mx ? m : mx; vmx = wasm_i32x4_shuffle(vmx, vmx, 1, 2, 3, 0); }
+  }
+  for (; j < n; j++) mx = x[j] > mx ? x[j] : mx;
+  return mx;
+}
+
 __attribute__((export_name("xent_forward")))
 void xent_forward(const float* logits, const int* labels, int N, int V, int ignore_index, float* loss) {
   for (int i = 0; i < N; i++) {
     const float* row = logits + (size_t)i * V;
     int y = labels[i];
     if (y == ignore_index || y < 0 || y >= V) { loss[i] = 0.0f; continue; }
-    float mx = row[0];
-    for (int j = 1; j < V; j++) mx = row[j] > mx ? row[j] : mx;
+    float mx = row_max(row, V);
+    // exps four lanes at a time (each lane equals nano_expf), summed in index order as the scalar loop did
     float s = 0.0f;
-    for (int j = 0; j < V; j++) s += nano_expf(row[j] - mx);
+    int j = 0;
+    v128_t vm = wasm_f32x4_splat(mx);
+    for (; j + 4 <= V; j += 4) {
+      v128_t e = nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm));
+      s += wasm_f32x4_extract_lane(e, 0); s += wasm_f32x4_extract_lane(e, 1);
+      s += wasm_f32x4_extract_lane(e, 2); s += wasm_f32x4_extract_lane(e, 3);
+    }
+    for (; j < V; j++) s += nano_expf(row[j] - mx);
     loss[i] = nano_logf(s) + mx - row[y];
   }
 }
@@ -401,12 +421,20 @@ void xent_backward(const float* logits, const int* labels, const float* dloss, i
       for (int j = 0; j < V; j++) out[j] = 0.0f;
       continue;
     }
-    float mx = row[0];
-    for (int j = 1; j < V; j++) mx = row[j] > mx ? row[j] : mx;
+    float mx = row_max(row, V);
     float s = 0.0f;
-    for (int j = 0; j < V; j++) { float e = nano_expf(row[j] - mx); out[j] = e; s += e; }
+    int j = 0;
+    v128_t vm = wasm_f32x4_splat(mx);
+    for (; j + 4 <= V; j += 4) {
+      v128_t e = nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm));
+      wasm_v128_store(out + j, e);
+      s += out[j]; s += out[j + 1]; s += out[j + 2]; s += out[j + 3];
+    }
+    for (; j < V; j++) { float e = nano_expf(row[j] - mx); out[j] = e; s += e; }
     float scale = dloss[i] / s;
-    for (int j = 0; j < V; j++) out[j] *= scale;
+    v128_t vs = wasm_f32x4_splat(scale);
+    for (j = 0; j + 4 <= V; j += 4) wasm_v128_store(out + j, wasm_f32x4_mul(wasm_v128_load(out + j), vs));
+    for (; j < V; j++) out[j] *= scale;
     out[y] -= dloss[i];
   }
 }
@@ -658,9 +686,19 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
       for (int i = 0; i < T; i++) {
         const float* p = Pbh + (size_t)i * S;
         float* d = dS + (size_t)i * S;
+        // products four at a time, summed in index order; then the update four at a time, same operations
         float dot = 0.0f;
-        for (int j = 0; j < S; j++) dot += p[j] * d[j];
-        for (int j = 0; j < S; j++) d[j] = p[j] * (d[j] - dot) * scale;
+        int j = 0;
+        for (; j + 4 <= S; j += 4) {
+          v128_t pd = wasm_f32x4_mul(wasm_v128_load(p + j), wasm_v128_load(d + j));
+          dot += wasm_f32x4_extract_lane(pd, 0); dot += wasm_f32x4_extract_lane(pd, 1);
+          dot += wasm_f32x4_extract_lane(pd, 2); dot += wasm_f32x4_extract_lane(pd, 3);
+        }
+        for (; j < S; j++) dot += p[j] * d[j];
+        v128_t vdot = wasm_f32x4_splat(dot), vscale = wasm_f32x4_splat(scale);
+        for (j = 0; j + 4 <= S; j += 4)
+          wasm_v128_store(d + j, wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(p + j), wasm_f32x4_sub(wasm_v128_load(d + j), vdot)), vscale));
+        for (; j < S; j++) d[j] = p[j] * (d[j] - dot) * scale;
       }
       // dq (T, hs) = dS (T, S) . k (S, hs);  dk (S, hs) = dS^T (S, T) . q (T, hs)
       gemm(dq + qo, qt, dS, k + ko, T, hs, S, S, 1, kt, 1, 0, mm);
