@@ -54,15 +54,15 @@ export function peakMatmulGflops(n = 1024, runs = 7): number {
 }
 
 /** Synthetic token rows (deterministic). */
-export function rows(vocab: number, n: number, T: number) {
+function rows(vocab: number, n: number, T: number) {
   return Array.from({ length: n }, (_, r) => {
     const ids = Int32Array.from({ length: T + 1 }, (_, i) => ((r * 7919 + i) * 2654435761) % vocab);
     return { inputIds: ids.subarray(0, T), labels: ids.subarray(1) };
   });
 }
 
-/** One training step (forward, backward, AdamW) on this thread, timed over `steps` after 2 warm-up steps. */
-export function trainStep(cfg: GPTConfig, B: number, steps: number) {
+/** A model, AdamW and one fixed batch (B rows of the block size): `step()` runs forward, backward and AdamW. */
+export function stepFixture(cfg: GPTConfig, B: number) {
   const T = cfg.blockSize;
   const model = GPT.create(cfg, 0);
   const opt = new AdamW(model.params, { weightDecay: 0.1 });
@@ -70,22 +70,37 @@ export function trainStep(cfg: GPTConfig, B: number, steps: number) {
   const inputs = tf.tensor2d(data.flatMap((r) => [...r.inputIds]), [B, T], "int32");
   const labels = tf.tensor2d(data.flatMap((r) => [...r.labels]), [B, T], "int32");
   const batch = { inputs, labels, trainedTokens: B * T };
+  return {
+    model,
+    step(): void {
+      const { grads } = lossAndGradients(model, batch);
+      opt.apply(grads, 1e-3, 1 / (B * T));
+      tf.dispose([...grads.values()]);
+    },
+    dispose(): void {
+      tf.dispose([inputs, labels]);
+      opt.dispose();
+      model.dispose();
+    },
+  };
+}
+
+/** One training step (forward, backward, AdamW) on this thread, timed over `steps` after 2 warm-up steps. */
+export function trainStep(cfg: GPTConfig, B: number, steps: number) {
+  const T = cfg.blockSize;
+  const fixture = stepFixture(cfg, B);
   const times: number[] = [], cpu: number[] = [];
   for (let s = 0; s < steps + 2; s++) {
     const t0 = performance.now(), c0 = process.cpuUsage();
-    const { grads } = lossAndGradients(model, batch);
-    opt.apply(grads, 1e-3, 1 / (B * T));
-    tf.dispose([...grads.values()]);
+    fixture.step();
     if (s >= 2) {
       times.push(performance.now() - t0);
       cpu.push(cpuMs(c0));
     }
   }
-  const params = model.parameterCount();
+  const params = fixture.model.parameterCount();
   const memory = { peak_rss_mb: peakRssMb(), wasm_heap_mb: wasmHeapMb() };
-  tf.dispose([inputs, labels]);
-  opt.dispose();
-  model.dispose();
+  fixture.dispose();
   const ms = median(times);
   return { params, step_ms_median: ms, step_ms: times, tokens_per_s: (B * T) / (ms / 1000), tokens_per_cpu_s: (B * T) / (median(cpu) / 1000),
     flops_per_token: trainFlopsPerToken(cfg, params), ...memory };

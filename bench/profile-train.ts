@@ -10,11 +10,8 @@ import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine/backend";
-import { GPT } from "../lib/model/gpt";
-import { AdamW } from "../lib/train/optimizer";
-import { lossAndGradients } from "../lib/train/step";
 import { BENCH_CONFIGS, median } from "./configs";
-import { rows } from "./measure";
+import { stepFixture } from "./measure";
 
 const { values: opts } = parseArgs({
   options: {
@@ -28,17 +25,8 @@ const preset = BENCH_CONFIGS[opts.config!];
 if (!preset) throw new Error(`--config must be one of ${Object.keys(BENCH_CONFIGS).join(", ")}`);
 const engine = await initEngine("wasm");
 const cfg = preset.model, B = preset.batch, T = cfg.blockSize;
-const model = GPT.create(cfg, 0);
-const opt = new AdamW(model.params, { weightDecay: 0.1 });
-const data = rows(cfg.vocabSize, B, T);
-const inputs = tf.tensor2d(data.flatMap((r) => [...r.inputIds]), [B, T], "int32");
-const labels = tf.tensor2d(data.flatMap((r) => [...r.labels]), [B, T], "int32");
-const batch = { inputs, labels, trainedTokens: B * T };
-const step = () => {
-  const { grads } = lossAndGradients(model, batch);
-  opt.apply(grads, 1e-3, 1 / (B * T));
-  tf.dispose([...grads.values()]);
-};
+const fixture = stepFixture(cfg, B);
+const step = fixture.step;
 for (let i = 0; i < 2; i++) step(); // warm-up: JIT, heap growth, scratch buffers
 
 const times: number[] = [];
@@ -69,6 +57,4 @@ console.log(JSON.stringify({
     top: kernels.slice(0, Number(opts.top)).map(([name, e]) => ({ name, ms: +e.ms.toFixed(1), calls: e.calls })),
   },
 }));
-tf.dispose([inputs, labels]);
-opt.dispose();
-model.dispose();
+fixture.dispose();

@@ -26,6 +26,11 @@ test("info --json reports config, parameters and backend", async () => {
   assert.equal(info.parameters, 38944);
   assert.equal(info.config.nLayer, 2);
   assert.ok(["wasm", "cpu", "tensorflow"].includes(info.backend));
+  // on wasm it says whether the native kernels run (what the engine reports), or why not
+  if (info.backend === "wasm") {
+    assert.equal(typeof info.nativeKernels, "string");
+    assert.equal(/native kernels/.test(info.device), !info.nativeKernels.startsWith("not in use"));
+  }
 });
 
 test("tokenize prints the ids as a JSON array", async () => {

@@ -1,6 +1,7 @@
 import type { Command } from "../command";
 import { parse, required } from "../args";
 import { loadModel } from "../../model/load";
+import { nativeKernelsInfo, nativeKernelsUnavailableReason } from "../../engine/native-kernels";
 
 const command: Command = {
   name: "info",
@@ -22,6 +23,8 @@ const command: Command = {
       backend: engine.backend,
       device: engine.device,
       tfjs: engine.tfjsVersion,
+      // on wasm: whether the native build of our kernels runs, and if not, why
+      nativeKernels: engine.backend !== "wasm" ? null : nativeKernelsInfo() ?? `not in use: ${nativeKernelsUnavailableReason()}`,
     };
     if (values.json) console.log(JSON.stringify(report));
     else {
@@ -30,6 +33,7 @@ const command: Command = {
       console.log(`shape       ${config.nLayer} layers, ${config.nHead} heads, ${config.nEmbd} dim, context ${config.blockSize}, vocab ${config.vocabSize}`);
       console.log(`tokenizer   ${tokenizer.vocabSize} tokens, eos ${tokenizer.eosId}, pad ${tokenizer.padId ?? "none"}`);
       console.log(`backend     ${engine.backend} — ${engine.device} (tfjs ${engine.tfjsVersion})`);
+      if (report.nativeKernels !== null) console.log(`kernels     native: ${report.nativeKernels}`);
     }
     model.dispose();
     return 0;
