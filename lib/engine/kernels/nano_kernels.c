@@ -612,6 +612,8 @@ int attention_scratch_floats(int T, int S, int hs) {
   return matmul_scratch_floats(m, m) + T * S;
 }
 
+#define AB 32 // rows per causal block in attention: skips about half of the T x T square
+
 __attribute__((export_name("attention_forward")))
 void attention_forward(const float* q, const float* k, const float* v, float* y, float* P,
                        int B, int nh, int T, int past, int hs,
@@ -624,8 +626,12 @@ void attention_forward(const float* q, const float* k, const float* v, float* y,
       const float* qbh = q + (size_t)b * qb + (size_t)h * qh;
       const float* kbh = k + (size_t)b * kb + (size_t)h * kh;
       const float* vbh = v + (size_t)b * vb + (size_t)h * vh;
-      // scores (T, S) = q (T, hs) . k^T (hs, S)
-      gemm(Pbh, S, qbh, kbh, T, S, hs, qt, 1, 1, kt, 0, scratch);
+      // scores (T, S) = q (T, hs) . k^T (hs, S), by blocks of AB query rows, each against only the keys
+      // it can see (causal: about half the square); every score is the same dot product as unblocked.
+      for (int r0 = 0; r0 < T; r0 += AB) {
+        int rb = min_i(AB, T - r0);
+        gemm(Pbh + (size_t)r0 * S, S, qbh + (size_t)r0 * qt, kbh, rb, past + r0 + rb, hs, qt, 1, 1, kt, 0, scratch);
+      }
       const float* bbh = bias ? bias + (size_t)b * bb + (size_t)h * bh : 0;
       for (int i = 0; i < T; i++) {
         float* row = Pbh + (size_t)i * S;
@@ -658,8 +664,13 @@ void attention_forward(const float* q, const float* k, const float* v, float* y,
         for (; j <= last; j++) row[j] *= inv;
         for (; j < S; j++) row[j] = 0.0f;
       }
-      // y (T, hs) = P (T, S) . v (S, hs), written at y's strides
-      gemm(y + (size_t)b * yb + (size_t)h * yh, yt, Pbh, vbh, T, hs, S, S, 1, vt, 1, 0, scratch);
+      // y (T, hs) = P (T, S) . v (S, hs), written at y's strides; a row block sums only over the keys it
+      // sees (the terms it skips are P = 0, at the end of the sum)
+      for (int r0 = 0; r0 < T; r0 += AB) {
+        int rb = min_i(AB, T - r0);
+        gemm(y + (size_t)b * yb + (size_t)h * yh + (size_t)r0 * yt, yt, Pbh + (size_t)r0 * S, vbh, rb, hs, past + r0 + rb,
+             S, 1, vt, 1, 0, scratch);
+      }
     }
   }
 }
@@ -679,13 +690,35 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
       const float* Pbh = P + ((size_t)b * nh + h) * T * S;
       const float* dybh = dy + (size_t)b * yb + (size_t)h * yh;
       size_t qo = (size_t)b * qb + (size_t)h * qh, ko = (size_t)b * kb + (size_t)h * kh, vo = (size_t)b * vb + (size_t)h * vh;
+      // Without a cached prefix (training) the products skip what causality makes zero, in blocks of AB:
+      // row blocks of the query side use keys [0, block end), column blocks of the key side use queries
+      // [block start, T). The skipped terms are exact zeros at the ends of each sum, so every result is
+      // what the whole square gives (bit for bit while T <= KC).
+      int causal = past == 0;
       // dv (S, hs) = P^T (S, T) . dy (T, hs)
-      gemm(dv + vo, vt, Pbh, dybh, S, hs, T, 1, S, yt, 1, 0, mm);
+      if (causal) {
+        for (int c0 = 0; c0 < S; c0 += AB) {
+          int cb = min_i(AB, S - c0);
+          gemm(dv + vo + (size_t)c0 * vt, vt, Pbh + (size_t)c0 * S + c0, dybh + (size_t)c0 * yt, cb, hs, T - c0, 1, S, yt, 1, 0, mm);
+        }
+      } else {
+        gemm(dv + vo, vt, Pbh, dybh, S, hs, T, 1, S, yt, 1, 0, mm);
+      }
       // dP (T, S) = dy (T, hs) . v^T (hs, S)
-      gemm(dS, S, dybh, v + vo, T, S, hs, yt, 1, 1, vt, 0, mm);
+      if (causal) {
+        for (int r0 = 0; r0 < T; r0 += AB) {
+          int rb = min_i(AB, T - r0);
+          gemm(dS + (size_t)r0 * S, S, dybh + (size_t)r0 * yt, v + vo, rb, r0 + rb, hs, yt, 1, 1, vt, 0, mm);
+        }
+      } else {
+        gemm(dS, S, dybh, v + vo, T, S, hs, yt, 1, 1, vt, 0, mm);
+      }
       for (int i = 0; i < T; i++) {
         const float* p = Pbh + (size_t)i * S;
         float* d = dS + (size_t)i * S;
+        // a causal row block computed dP only up to its end: the rest of the row is zero in P, so in dS
+        int seen = causal ? min_i(S, (i / AB + 1) * AB) : S;
+        for (int j = seen; j < S; j++) d[j] = 0.0f;
         // products four at a time, summed in index order; then the update four at a time, same operations
         float dot = 0.0f;
         int j = 0;
@@ -701,8 +734,19 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
         for (; j < S; j++) d[j] = p[j] * (d[j] - dot) * scale;
       }
       // dq (T, hs) = dS (T, S) . k (S, hs);  dk (S, hs) = dS^T (S, T) . q (T, hs)
-      gemm(dq + qo, qt, dS, k + ko, T, hs, S, S, 1, kt, 1, 0, mm);
-      gemm(dk + ko, kt, dS, q + qo, S, hs, T, 1, S, qt, 1, 0, mm);
+      if (causal) {
+        for (int r0 = 0; r0 < T; r0 += AB) {
+          int rb = min_i(AB, T - r0);
+          gemm(dq + qo + (size_t)r0 * qt, qt, dS + (size_t)r0 * S, k + ko, rb, hs, r0 + rb, S, 1, kt, 1, 0, mm);
+        }
+        for (int c0 = 0; c0 < S; c0 += AB) {
+          int cb = min_i(AB, S - c0);
+          gemm(dk + ko + (size_t)c0 * kt, kt, dS + (size_t)c0 * S + c0, q + qo + (size_t)c0 * qt, cb, hs, T - c0, 1, S, qt, 1, 0, mm);
+        }
+      } else {
+        gemm(dq + qo, qt, dS, k + ko, T, hs, S, S, 1, kt, 1, 0, mm);
+        gemm(dk + ko, kt, dS, q + qo, S, hs, T, 1, S, qt, 1, 0, mm);
+      }
     }
   }
 }
