@@ -6,7 +6,7 @@
 // OpenBLAS it still builds, with our own GEMM for the large matmuls.
 //   NANOINSTRUCT_NATIVE=0          skip the build
 //   NANOINSTRUCT_BLAS_CFLAGS/LIBS  compiler/linker flags for a BLAS elsewhere (default: pkg-config openblas)
-//   --strict                       exit 1 when it cannot build (CI uses this to catch a missing step)
+//   --strict                       exit 1 when it cannot build (for scripts that need the native build)
 //   --out FILE                     build there instead (tests build the variant without OpenBLAS this way)
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";

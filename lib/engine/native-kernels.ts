@@ -1,13 +1,13 @@
 /**
  * The native build of nanoinstruct's kernels (kernels/nano_native.c): the same C source as the wasm
- * module, compiled for this CPU, with large matmuls handed to the system's OpenBLAS. It is optional: built
- * at install by scripts/build-native.sh when a C compiler, Node's headers and OpenBLAS are present, and
- * used by the wasm backend in place of the wasm module when it loads. Tensors stay in TF.js-wasm's heap;
+ * module, compiled for this CPU, with large matmuls handed to the system's OpenBLAS (or, without it, to our
+ * own AVX2 GEMM). It is optional: built at install by scripts/build-native.js when a C compiler and Node's
+ * headers are present, and used by the wasm backend in place of the wasm module when it loads. Tensors stay in TF.js-wasm's heap;
  * the addon takes that heap and the same byte offsets the wasm module does.
  *
  * NANOINSTRUCT_NATIVE=0 turns it off (the wasm module then runs every kernel, as on machines without it).
  * Results differ from the wasm module's only in the rounding of large matmuls (summation order); runs are
- * deterministic either way, and a run resumed on the other kind of kernels continues within float noise.
+ * deterministic either way.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -25,7 +25,7 @@ let addon: NativeAddon | null | undefined;
 let loadError = "";
 
 /** Whether the native kernels are switched off by NANOINSTRUCT_NATIVE=0. */
-export function nativeDisabled(): boolean {
+function nativeDisabled(): boolean {
   const v = process.env.NANOINSTRUCT_NATIVE;
   return v === "0" || v === "false" || v === "off";
 }

@@ -210,7 +210,6 @@ export class GPT {
   /** The final hidden states (B, T, C) for token ids (B, T). */
   hidden(idx: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
     const T = idx.shape[1];
-    const C = this.config.nEmbd;
     const past = opts.cache?.length ?? 0;
     if (past + T > this.config.blockSize) {
       throw new Error(`GPT: ${past + T} positions exceed the block size ${this.config.blockSize}`);
@@ -223,7 +222,7 @@ export class GPT {
       x = this.dropout(embedTrainable(wte, wpe, idx, past), opts, 0) as tf.Tensor3D; // (B, T, C)
     } else {
       const tok = tf.gather(wte, idx); // (B, T, C)
-      const pos = opts.positions ? tf.gather(wpe, opts.positions) : tf.slice(wpe, [past, 0], [T, C]); // (B|1, T, C)
+      const pos = tf.gather(wpe, opts.positions); // (B|1, T, C)
       x = this.dropout(tf.add(tok, pos), opts, 0) as tf.Tensor3D;
     }
     for (let i = 0; i < this.config.nLayer; i++) x = this.block(x, i, opts);

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { connect, type Socket } from "node:net";
 import { networkInterfaces } from "node:os";
 import { percentile, spawnCli, type Spawned } from "./helpers";
+import { post } from "../serve/helpers";
 
 const MODEL = "tests/fixtures/tiny-gpt2";
 const CLIENTS = 60;
@@ -37,17 +38,6 @@ async function stop(srv: { s: Spawned }): Promise<void> {
   assert.equal(r.code, 0, r.stderr);
 }
 
-async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: res.status, json, headers: res.headers };
-}
 
 /** A client that sends `head` one byte every `gapMs` and never finishes; resolves with what the server said and when it hung up. */
 function slowClient(port: number, head: string, gapMs: number): Promise<{ reply: string; ms: number; closedAt: number }> {
