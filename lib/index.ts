@@ -39,7 +39,7 @@ export { writeRecords, parseFormatSpec } from "./data/formats/index";
 // Prompt templates, tokenization with loss masks, collation, packing, mask views.
 export {
   getTemplate, isTemplateName, TEMPLATE_NAMES, TEMPLATE_TYPES, isTemplateType, alpacaTemplate, chatTemplate, chatmlTemplate, tuluTemplate, plainTemplate,
-  flanTemplate, jinjaTemplate, ALPACA_PROMPT_INPUT, ALPACA_PROMPT_NO_INPUT, GENERIC_PATTERNS, fillPattern, optionsText,
+  flanTemplate, jinjaTemplate, ALPACA_PROMPT_INPUT, ALPACA_PROMPT_NO_INPUT, ALPACA_LORA_PROMPT_INPUT, ALPACA_LORA_PROMPT_NO_INPUT, GENERIC_PATTERNS, fillPattern, optionsText,
   MASK_MODES, tokenizeExample, tokenizePrompt, tokenizeRecords, trainedTokens,
   type Template, type TemplateSpec, type TemplateName, type TemplateType, type Segment, type SegmentRole, type Rendered, type PromptInput,
   type FlanPattern, type FlanTemplateOptions, type JinjaTemplateOptions, type MaskMode, type TokenizeOptions, type TokenizedExample,

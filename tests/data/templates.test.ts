@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { InstructionRecord, Message } from "../../lib/data/record";
 import {
-  ALPACA_PROMPT_INPUT, ALPACA_PROMPT_NO_INPUT, getTemplate, GENERIC_PATTERNS, fillPattern, placeholders, type Rendered, type Template,
+  ALPACA_PROMPT_INPUT, ALPACA_PROMPT_NO_INPUT, ALPACA_LORA_PROMPT_INPUT, ALPACA_LORA_PROMPT_NO_INPUT, getTemplate, GENERIC_PATTERNS, fillPattern, placeholders, type Rendered, type Template,
 } from "../../lib/data/templates/index";
 import { UserError } from "../../lib/errors";
 
@@ -25,33 +25,87 @@ const alpacaWithInput = rec(
   { fields: { instruction: "Translate to French.", input: "Good morning", output: "Bonjour" } },
 );
 
-test("alpaca: the Alpaca repository's PROMPT_DICT wording, with and without input", () => {
+/**
+ * Stanford Alpaca's PROMPT_DICT and alpaca-lora's templates/alpaca.json, as published (test data, copied
+ * as strings): the templates must reproduce them byte for byte, and train.py's example = prompt + output + EOS.
+ */
+const STANFORD_PROMPT_DICT = {
+  prompt_input: (
+    "Below is an instruction that describes a task, paired with an input that provides further context. " +
+    "Write a response that appropriately completes the request.\n\n" +
+    "### Instruction:\n{instruction}\n\n### Input:\n{input}\n\n### Response:"
+  ),
+  prompt_no_input: (
+    "Below is an instruction that describes a task. " +
+    "Write a response that appropriately completes the request.\n\n" +
+    "### Instruction:\n{instruction}\n\n### Response:"
+  ),
+};
+const ALPACA_LORA_JSON = JSON.parse(String.raw`{
+    "description": "Template used by Alpaca-LoRA.",
+    "prompt_input": "Below is an instruction that describes a task, paired with an input that provides further context. Write a response that appropriately completes the request.\n\n### Instruction:\n{instruction}\n\n### Input:\n{input}\n\n### Response:\n",
+    "prompt_no_input": "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n### Instruction:\n{instruction}\n\n### Response:\n",
+    "response_split": "### Response:"
+}`) as { prompt_input: string; prompt_no_input: string };
+
+/** Python's str.format_map for the two fields. */
+const formatMap = (t: string, f: { instruction: string; input?: string }) => t.replace("{instruction}", f.instruction).replace("{input}", f.input ?? "");
+
+test("alpaca: byte for byte Stanford Alpaca's train.py (PROMPT_DICT prompt, output appended directly, then EOS)", () => {
+  assert.equal(ALPACA_PROMPT_INPUT, STANFORD_PROMPT_DICT.prompt_input);
+  assert.equal(ALPACA_PROMPT_NO_INPUT, STANFORD_PROMPT_DICT.prompt_no_input);
   const t = getTemplate("alpaca");
+  assert.equal(t.name, "alpaca");
   const r = t.render(alpacaWithInput);
-  const expected =
-    "Below is an instruction that describes a task, paired with an input that provides further context. Write a response that appropriately completes the request.\n\n### Instruction:\nTranslate to French.\n\n### Input:\nGood morning\n\n### Response:\n";
-  assert.equal(prefix(r), expected);
-  assert.equal(ALPACA_PROMPT_INPUT.replace("{instruction}", "Translate to French.").replace("{input}", "Good morning"), expected);
-  assert.equal(text(r), expected + "Bonjour<|endoftext|>");
+  // train.py: source = prompt.format_map(example); target = f"{output}{eos_token}"; example = source + target.
+  const source = formatMap(STANFORD_PROMPT_DICT.prompt_input, { instruction: "Translate to French.", input: "Good morning" });
+  assert.ok(source.endsWith("### Response:"));
+  assert.equal(prefix(r), source);
+  assert.equal(text(r), source + "Bonjour" + "<|endoftext|>");
+  // Labels: everything after the source (output and EOS) is a target, nothing before it.
   assert.equal(trainedText(r), "Bonjour<|endoftext|>");
   assert.equal(r.segments.at(-1)?.eos, true);
 
   const noInput = rec([{ role: "user", content: "Name a color." }, { role: "assistant", content: "Blue." }]);
-  const expectedNo =
-    "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n\n### Instruction:\nName a color.\n\n### Response:\n";
-  assert.equal(t.renderPrompt(noInput), expectedNo);
-  assert.equal(ALPACA_PROMPT_NO_INPUT.replace("{instruction}", "Name a color."), expectedNo);
+  const sourceNo = formatMap(STANFORD_PROMPT_DICT.prompt_no_input, { instruction: "Name a color." });
+  assert.equal(t.renderPrompt(noInput), sourceNo);
+  assert.equal(text(t.render(noInput)), sourceNo + "Blue.<|endoftext|>");
+  // train.py picks prompt_no_input when input is "" (an Alpaca row with input "").
+  const emptyInput = rec([{ role: "user", content: "Name a color." }, { role: "assistant", content: "Blue." }],
+    { fields: { instruction: "Name a color.", input: "", output: "Blue." } });
+  assert.equal(text(t.render(emptyInput)), sourceNo + "Blue.<|endoftext|>");
   assertPromptIsHead(t, alpacaWithInput);
   assertPromptIsHead(t, noInput);
   // Bare prompt messages render like the record's head.
-  assert.equal(t.renderPrompt([{ role: "user", content: "Name a color." }]), expectedNo);
+  assert.equal(t.renderPrompt([{ role: "user", content: "Name a color." }]), sourceNo);
   assert.equal(t.eosEndsResponse, true);
+  // The EOS text follows the tokenizer (LLaMA's </s> in train.py).
+  assert.equal(text(getTemplate({ name: "alpaca", eosToken: "</s>" } as never).render(noInput)), sourceNo + "Blue.</s>");
+});
+
+test("alpaca-lora: byte for byte alpaca-lora's templates/alpaca.json (newline after '### Response:'), output then EOS", () => {
+  assert.equal(ALPACA_LORA_PROMPT_INPUT, ALPACA_LORA_JSON.prompt_input);
+  assert.equal(ALPACA_LORA_PROMPT_NO_INPUT, ALPACA_LORA_JSON.prompt_no_input);
+  const t = getTemplate("alpaca-lora");
+  assert.equal(t.name, "alpaca-lora");
+  const r = t.render(alpacaWithInput);
+  // Prompter.generate_prompt(instruction, input, output) = prompt + output; tokenize(add_eos_token=True) adds EOS.
+  const prompt = formatMap(ALPACA_LORA_JSON.prompt_input, { instruction: "Translate to French.", input: "Good morning" });
+  assert.equal(prefix(r), prompt);
+  assert.equal(text(r), prompt + "Bonjour<|endoftext|>");
+  assert.equal(trainedText(r), "Bonjour<|endoftext|>");
+  const noInput = rec([{ role: "user", content: "Name a color." }, { role: "assistant", content: "Blue." }]);
+  assert.equal(t.renderPrompt(noInput), formatMap(ALPACA_LORA_JSON.prompt_no_input, { instruction: "Name a color." }));
+  assertPromptIsHead(t, alpacaWithInput);
+  // The two differ by exactly that newline.
+  assert.equal(t.renderPrompt(noInput), getTemplate("alpaca").renderPrompt(noInput) + "\n");
 });
 
 test("alpaca: a system turn replaces the opening sentence; multi-turn records are refused with their location", () => {
   const t = getTemplate("alpaca");
   const r = rec([{ role: "system", content: "Be terse." }, { role: "user", content: "Hi" }, { role: "assistant", content: "Hello" }]);
-  assert.equal(t.renderPrompt(r), "Be terse.\n\n### Instruction:\nHi\n\n### Response:\n");
+  assert.equal(t.renderPrompt(r), "Be terse.\n\n### Instruction:\nHi\n\n### Response:");
+  assert.equal(getTemplate("alpaca-lora").renderPrompt(r), "Be terse.\n\n### Instruction:\nHi\n\n### Response:\n");
   const multi = rec([
     { role: "user", content: "a" }, { role: "assistant", content: "b" }, { role: "user", content: "c" }, { role: "assistant", content: "d" },
   ]);
@@ -166,7 +220,7 @@ test("flan: generic patterns for instruction/input/output records; options appen
 });
 
 test("getTemplate: unknown names are one-line errors", () => {
-  assert.throws(() => getTemplate("vicuna" as never), /unknown template 'vicuna': use one of alpaca, flan/);
+  assert.throws(() => getTemplate("vicuna" as never), /unknown template 'vicuna': use one of alpaca, alpaca-lora, flan/);
   assert.throws(() => getTemplate({ name: "flan-few-shot", maxExemplars: 0 }), /maxExemplars must be a positive integer/);
 });
 

@@ -2,7 +2,7 @@
 export type { Segment, SegmentRole, Rendered, Template, TemplateType, PromptInput } from "./types";
 export { TEMPLATE_TYPES, isTemplateType } from "./types";
 export { DEFAULT_EOS_TOKEN, whereRecord } from "./common";
-export { ALPACA_PROMPT_INPUT, ALPACA_PROMPT_NO_INPUT, alpacaTemplate, type AlpacaOptions } from "./alpaca";
+export { ALPACA_PROMPT_INPUT, ALPACA_PROMPT_NO_INPUT, ALPACA_LORA_PROMPT_INPUT, ALPACA_LORA_PROMPT_NO_INPUT, alpacaTemplate, type AlpacaOptions, type AlpacaVariant } from "./alpaca";
 export { chatTemplate, chatmlTemplate, tuluTemplate, plainTemplate, CHATML_LAYOUT, TULU_LAYOUT, PLAIN_LAYOUT, type ChatLayout, type ChatTemplateOptions } from "./chat";
 export { flanTemplate, DEFAULT_FLAN_TEMPLATE_OPTIONS, validateFlanTemplateOptions, type FlanTemplateOptions } from "./flan";
 export { GENERIC_PATTERNS, OPTIONS_PLACEHOLDER, fillPattern, optionsText, placeholders, validatePatterns, type FlanPattern } from "./patterns";

@@ -6,7 +6,7 @@ import { chatmlTemplate, plainTemplate, tuluTemplate } from "./chat";
 import { flanTemplate, type FlanTemplateOptions } from "./flan";
 import { jinjaTemplate, type JinjaTemplateOptions } from "./jinja";
 
-export const TEMPLATE_NAMES = ["alpaca", "flan", "flan-zero-shot", "flan-few-shot", "chatml", "tulu", "plain"] as const;
+export const TEMPLATE_NAMES = ["alpaca", "alpaca-lora", "flan", "flan-zero-shot", "flan-few-shot", "chatml", "tulu", "plain"] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 /**
@@ -29,7 +29,8 @@ export function getTemplate(spec: TemplateSpec): Template {
   const o = options as Partial<FlanTemplateOptions>;
   switch (name) {
     case "alpaca":
-      return alpacaTemplate(o);
+    case "alpaca-lora":
+      return alpacaTemplate({ ...o, variant: name });
     case "chatml":
       return chatmlTemplate(o);
     case "tulu":
