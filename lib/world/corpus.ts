@@ -15,6 +15,7 @@ import { coverageEntries, randomEntry } from "./docs/encyclopedia";
 import { randomStory } from "./docs/stories";
 import { dialogue } from "./docs/dialogues";
 import { randomLesson } from "./docs/lessons";
+import { almanacDocument, randomReading } from "./docs/reading";
 
 /** The tokenizer's end-of-text string; the corpus puts one after every document. */
 export const END_OF_TEXT = "<|endoftext|>";
@@ -23,7 +24,7 @@ export const DOCUMENT_SEPARATOR = END_OF_TEXT;
 /** Rough characters per token for a ~1-2k BPE vocabulary on this corpus; only used to turn tokensTarget into characters. */
 export const CHARS_PER_TOKEN_ESTIMATE = 3.5;
 
-export type DocumentKind = "encyclopedia" | "story" | "dialogue" | "lesson";
+export type DocumentKind = "encyclopedia" | "almanac" | "story" | "dialogue" | "lesson" | "reading";
 
 export interface CorpusDocument {
   /** "train/12", "validation/3". */
@@ -59,8 +60,10 @@ export const DEFAULT_CORPUS_OPTIONS: Readonly<CorpusOptions> = {
   seed: 0,
   charsTarget: 6_000_000,
   validationFraction: 0.02,
-  // Roughly: a quarter facts-as-reference, the rest facts-in-use and skills.
-  mix: { encyclopedia: 25, story: 20, dialogue: 20, lesson: 35 },
+  // Almost half states facts (entries about one subject, almanac pages mixing many), in varied wordings and
+  // orders so they can be asked for in new forms later; the rest uses facts (stories, dialogues) and teaches
+  // skills (lessons; reading: reviews, moods, what one sentence tells about another).
+  mix: { encyclopedia: 25, almanac: 20, story: 12, dialogue: 10, lesson: 20, reading: 13 },
   coverage: true,
 };
 
@@ -84,6 +87,8 @@ function randomDocument(ctx: DocContext, mix: Record<DocumentKind, number>): [Do
     case "encyclopedia": return [kind, randomEntry(ctx)];
     case "story": return [kind, randomStory(ctx)];
     case "dialogue": return [kind, dialogue(ctx)];
+    case "almanac": return [kind, almanacDocument(ctx)];
+    case "reading": return [kind, randomReading(ctx)];
     default: return [kind, randomLesson(ctx)];
   }
 }
@@ -149,7 +154,8 @@ export interface CorpusStats {
 
 export function corpusStats(docs: readonly CorpusDocument[]): CorpusStats {
   const byKind: CorpusStats["byKind"] = {
-    encyclopedia: { documents: 0, chars: 0 }, story: { documents: 0, chars: 0 }, dialogue: { documents: 0, chars: 0 }, lesson: { documents: 0, chars: 0 },
+    encyclopedia: { documents: 0, chars: 0 }, almanac: { documents: 0, chars: 0 }, story: { documents: 0, chars: 0 },
+    dialogue: { documents: 0, chars: 0 }, lesson: { documents: 0, chars: 0 }, reading: { documents: 0, chars: 0 },
   };
   const byTopic: Record<string, number> = {};
   let chars = 0;

@@ -225,6 +225,14 @@ export const OPPOSITES: readonly (readonly [string, string])[] = [
   ["east", "west"], ["wide", "narrow"], ["inside", "outside"], ["always", "never"], ["laugh", "cry"], ["sweet", "sour"],
 ];
 
+/**
+ * The evaluative words of reviews: the only words that carry a review's polarity (taste and feature words are
+ * neutral). Shared by the corpus's review prose and the sentiment tasks, so pretraining teaches the same signal
+ * that instruction tuning asks about. No "great": one of the city features is the "great market".
+ */
+export const POSITIVE_WORDS = ["good", "wonderful", "lovely", "delicious", "excellent", "perfect", "nice", "tasty", "fine"];
+export const NEGATIVE_WORDS = ["bad", "awful", "terrible", "horrible", "dreadful", "poor", "nasty", "boring", "dull"];
+
 export const DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 export const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 

@@ -6,6 +6,7 @@
 import type { Rng } from "../../world/rng";
 import { getCity, getPerson } from "../../world/query";
 import { foodNoun } from "../../world/phrases";
+import { POSITIVE_WORDS, NEGATIVE_WORDS } from "../../world/data";
 import { capitalize } from "../../world/text";
 import { numberToWords } from "../../world/numbers";
 import type { ClusterSpec, TaskSpec } from "../types";
@@ -15,8 +16,7 @@ import { T, allOf, aOrAn, fromList, inv, mentions, namedCheck, pronouns } from "
 const CLUSTER = "sentiment";
 type Polarity = "positive" | "negative";
 
-export const POSITIVE_WORDS = ["good", "wonderful", "lovely", "delicious", "excellent", "perfect", "nice", "tasty", "fine"];
-export const NEGATIVE_WORDS = ["bad", "awful", "terrible", "horrible", "dreadful", "poor", "nasty", "boring", "dull"];
+export { POSITIVE_WORDS, NEGATIVE_WORDS };
 const POSITIVE_ENDINGS = ["I loved it.", "I would eat it again.", "I will come back soon.", "It made me happy.", "I told all my friends to try it."];
 const NEGATIVE_ENDINGS = ["I hated it.", "I will not eat it again.", "I will never come back.", "It made me sad.", "I told my friends to stay away."];
 const POSITIVE_TRIP = ["We had a wonderful time.", "I want to go back soon.", "It was the best trip of the year.", "Everyone was happy."];
