@@ -66,9 +66,14 @@ function fsyncDir(dir: string): void {
  * Creates the parent directory. On any error the temporary file is removed and the error rethrown.
  */
 export function withAtomicFile(path: string, write: (fd: number) => void): void {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = tempPathFor(path);
-  const fd = openSync(tmp, "wx");
+  let fd: number;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(tmp, "wx");
+  } catch (err) {
+    throw fileError(err, path);
+  }
   let closed = false;
   try {
     write(fd);
@@ -79,7 +84,10 @@ export function withAtomicFile(path: string, write: (fd: number) => void): void 
   } catch (err) {
     if (!closed) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw err;
+    // The OS's errors name the temporary file, or nothing (a write on a full disk): name the target instead.
+    const e = err as NodeJS.ErrnoException;
+    if (e && typeof e.code === "string" && e.path === tmp) delete e.path;
+    throw fileError(err, path);
   }
   fsyncDir(dirname(path));
 }
@@ -141,4 +149,32 @@ export function safeContainedPath(dir: string, name: string, source: string): st
     throw new UserError(`${source}: refusing file name ${JSON.stringify(name)}: it is a link to ${real}, outside ${dir}`, 1);
   }
   return path;
+}
+
+const ERRNO_ADVICE: Record<string, string> = {
+  ENOSPC: "no space left on the device; free some space (the last checkpoint is still valid) and run again (with --resume to continue a training run)",
+  EDQUOT: "disk quota exceeded; free some space and run again",
+  EACCES: "permission denied; choose a path you can write to or fix its permissions",
+  EPERM: "operation not permitted; choose a path you can write to or fix its permissions",
+  EROFS: "the file system is read-only; choose a writable directory",
+  ENOTDIR: "a file is where a directory should be; move that file or choose another path",
+  EISDIR: "a directory is where a file should be; move that directory or choose another path",
+  EEXIST: "something already exists there; move it or choose another path",
+  ENAMETOOLONG: "the path is too long",
+  EMFILE: "too many open files; raise the limit (ulimit -n)",
+  EIO: "input/output error from the device",
+};
+
+/**
+ * An operating-system error (`ENOSPC`, `EACCES`, `ENOTDIR`, ...) as a one-line UserError naming the path and
+ * what to do; anything else (including UserErrors) is returned unchanged.
+ */
+export function fileError(err: unknown, path: string): Error {
+  if (err instanceof UserError) return err;
+  const e = err as NodeJS.ErrnoException;
+  const code = e?.code;
+  if (typeof code !== "string" || !/^E[A-Z0-9]+$/.test(code)) return err as Error;
+  const where = typeof e.path === "string" ? e.path : path;
+  const advice = ERRNO_ADVICE[code] ?? (e.message ?? code).split("\n")[0].replace(/^[A-Z0-9]+: /, "");
+  return new UserError(`${where}: ${advice} (${code})`, code === "ENOSPC" || code === "EDQUOT" || code === "EIO" ? 1 : 2);
 }

@@ -29,3 +29,10 @@ export function progressCallbacks(_maxSteps: number, quiet = false): TrainerCall
     },
   };
 }
+
+/** The command line that continues a run: `nanoinstruct <command> <the same arguments> --resume` (shell-quoted). */
+export function resumeCommand(command: string, argv: readonly string[]): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  const args = argv.filter((a) => a !== "--resume" && a !== "--overwrite").map(quote);
+  return ["nanoinstruct", command, ...args, "--resume"].join(" ");
+}

@@ -3,16 +3,18 @@
  * that loads everywhere a model is named (and in Hugging Face transformers). The run directory holds the
  * resolved config with its hash, metrics.jsonl, checkpoints and the final model.
  */
-import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { writeJsonAtomic } from "../fsutil";
+import { checkOutputDir, claimRunDir } from "../rundir";
+import { SIGNAL_EXIT } from "../train/interrupt";
 import { loadModel, saveModel } from "../model/load";
 import { applyLora, freezeAllButLastBlocks, mergeLora, parameterCounts, saveLoraAdapters } from "../model/lora";
 import { train, arraySource, type TrainerCallbacks, type TrainResult } from "../train/trainer";
 import { configHash } from "../pretrain/run";
 import { loadInstructionData, prepareRows, splitRecords, type PreparedRows } from "./data";
 import type { FinetuneConfig } from "./config";
+import { portableTemplateSpec, writeChatTemplate } from "../data/templates/hf";
 import type { EngineInfo } from "../engine/backend";
 import { UserError } from "../errors";
 import type { InstructionRecord } from "../data/record";
@@ -39,6 +41,12 @@ export interface FinetuneOptions {
   evalRecords?: InstructionRecord[];
   /** The config file the run came from, named in errors about its values. */
   configFile?: string;
+  /** Write into a non-empty outDir that is not a run of this config (files with the run's names are replaced). */
+  overwrite?: boolean;
+  /** Start over a run of a different config in outDir (a directory the caller owns, e.g. the quickstart's). */
+  replaceRun?: boolean;
+  /** The command that continues the run, told after a SIGINT/SIGTERM stopped it (default: train --resume). */
+  resumeCommand?: string;
 }
 
 /** Why no training row is left, located at the first dropped record ("data.jsonl:1: record 'x' ..."). */
@@ -56,6 +64,7 @@ function noRowsLeft(cfg: FinetuneConfig, records: InstructionRecord[], dropped: 
 
 export async function finetune(cfg: FinetuneConfig, opts: FinetuneOptions = {}): Promise<FinetuneReport> {
   const say = opts.callbacks?.onMessage ?? (() => {});
+  checkOutputDir(cfg.outDir, "outDir");
   const loaded = await loadModel(cfg.model);
   const { model, tokenizer, engine } = loaded;
   if (cfg.maxLength > model.config.blockSize) {
@@ -84,12 +93,35 @@ export async function finetune(cfg: FinetuneConfig, opts: FinetuneOptions = {}):
   const loop = { ...cfg.train, maxSteps, warmupSteps, padId: tokenizer.padId ?? 0 };
   const resolved = { ...cfg, train: loop };
   const hash = configHash(resolved);
-  // A resume with a changed config must fail before it overwrites the config the checkpoints were made with.
-  const savedConfig = join(cfg.outDir, "config.json");
-  if (opts.resume && existsSync(savedConfig)) {
-    const before = (JSON.parse(readFileSync(savedConfig, "utf8")) as { configHash?: string }).configHash;
-    if (before && before !== hash) throw new UserError(`${cfg.outDir}: the run was started with a different config (hash ${before}, now ${hash}); use a new outDir or the same config`, 1);
+  // Claimed before anything is written: a directory holding another run or someone's files is refused (a
+  // resume with a changed config fails before it overwrites the config the checkpoints were made with), and
+  // a second process writing the same run is refused while this one holds the lock.
+  const claim = claimRunDir(cfg.outDir, { kind: "finetune", configHash: hash, resume: opts.resume, overwrite: opts.overwrite, replaceRun: opts.replaceRun, onMessage: say });
+  try {
+    return await finetuneIn(cfg, opts, { loaded, trainRows, evalRows, adapters, counts, maxSteps, loop, resolved, hash });
+  } finally {
+    claim.release();
+    model.dispose();
+    for (const v of adapters?.values() ?? []) v.dispose();
   }
+}
+
+interface Prepared {
+  loaded: Awaited<ReturnType<typeof loadModel>>;
+  trainRows: PreparedRows;
+  evalRows: PreparedRows | null;
+  adapters: Map<string, tf.Variable> | undefined;
+  counts: { trainable: number; total: number };
+  maxSteps: number;
+  loop: FinetuneConfig["train"];
+  resolved: FinetuneConfig;
+  hash: string;
+}
+
+async function finetuneIn(cfg: FinetuneConfig, opts: FinetuneOptions, p: Prepared): Promise<FinetuneReport> {
+  const { loaded, trainRows, evalRows, adapters, counts, maxSteps, loop, resolved, hash } = p;
+  const { model, tokenizer, engine } = loaded;
+  const savedConfig = join(cfg.outDir, "config.json");
   writeJsonAtomic(savedConfig, { ...resolved, configHash: hash });
   writeJsonAtomic(join(cfg.outDir, "run.json"), { engine, device: engine.device, base: loaded.dir, parameters: counts, data: { train: trainRows.stats, eval: evalRows?.stats ?? null } });
 
@@ -99,16 +131,22 @@ export async function finetune(cfg: FinetuneConfig, opts: FinetuneOptions = {}):
     config: loop, runDir: cfg.outDir, resume: opts.resume, configHash: hash, callbacks: opts.callbacks, stopAfterStep: opts.stopAfterStep,
   });
 
+  if (result.interrupted) {
+    const how = opts.resumeCommand ?? `nanoinstruct train --config ${opts.configFile ?? "<config>"} --resume`;
+    throw new UserError(`${cfg.outDir}: interrupted (${result.interrupted}) after step ${result.steps} of ${maxSteps}; checkpoint written, no model yet. Continue with: ${how}`, SIGNAL_EXIT[result.interrupted] ?? 130);
+  }
   const modelDir = join(cfg.outDir, "model");
   let adapterDir: string | null = null;
-  const extra = { template: cfg.template, base: cfg.model, mode: cfg.mode, run: cfg.outDir, configHash: hash };
+  // A template named by path is saved as the chat template itself, so the tuned model carries it (and serve uses it).
+  const extra = { template: portableTemplateSpec(cfg.template), base: cfg.model, mode: cfg.mode, run: cfg.outDir, configHash: hash };
   if (adapters) {
     adapterDir = join(cfg.outDir, "adapter");
     await saveLoraAdapters(adapterDir, model, cfg.lora, cfg.model);
     mergeLora(model);
   }
-  if (opts.stopAfterStep === undefined || result.steps >= maxSteps) await saveModel(modelDir, model, tokenizer, { extra });
-  model.dispose();
-  for (const v of adapters?.values() ?? []) v.dispose();
+  if (opts.stopAfterStep === undefined || result.steps >= maxSteps) {
+    await saveModel(modelDir, model, tokenizer, { extra });
+    writeChatTemplate(modelDir, extra.template);
+  }
   return { config: resolved, configHash: hash, engine, parameters: counts, data: { train: trainRows.stats, eval: evalRows?.stats ?? null }, result, modelDir, adapterDir };
 }

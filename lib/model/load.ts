@@ -6,6 +6,7 @@
 import { join, basename } from "node:path";
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { UserError } from "../errors";
+import { whyNotReplaceableModelDir } from "../rundir";
 import { initEngine, type EngineInfo } from "../engine/backend";
 import { GPT } from "./gpt";
 import { readHFConfig, writeHFConfig, type GPTConfig, type HFConfigInfo } from "./config";
@@ -94,6 +95,9 @@ function removeStaleSaves(parent: string, name: string): void {
  * place, so a reader never sees a half-written model.
  */
 export async function saveModel(dir: string, model: GPT, tokenizer: Tokenizer, options: SaveModelOptions = {}): Promise<void> {
+  // Replacing a directory deletes it: only an earlier save of a model may go.
+  const why = whyNotReplaceableModelDir(dir);
+  if (why) throw new UserError(`${dir}: refusing to replace it with the model: ${why}; move it or choose another directory`, 1);
   const weights = await model.weights();
   const tensors = new Map<string, TensorData>();
   for (const [name, v] of model.params) tensors.set(name, { shape: v.shape, data: weights.get(name)! });

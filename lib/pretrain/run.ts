@@ -4,9 +4,11 @@
  * metrics.jsonl, --resume).
  */
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { writeJsonAtomic, writeFileAtomic } from "../fsutil";
+import { checkExportTarget, claimRunDir, exportModelDir } from "../rundir";
+import { UserError } from "../errors";
+import { SIGNAL_EXIT } from "../train/interrupt";
 import { initEngine, type EngineInfo } from "../engine/backend";
 import { GPT } from "../model/gpt";
 import { saveModel } from "../model/load";
@@ -37,10 +39,32 @@ export function configHash(cfg: unknown): string {
   return createHash("sha256").update(JSON.stringify(cfg)).digest("hex").slice(0, 16);
 }
 
-export async function pretrain(cfg: PretrainConfig, opts: { resume?: boolean; callbacks?: TrainerCallbacks; command?: string } = {}): Promise<PretrainReport> {
+export interface PretrainOptions {
+  resume?: boolean;
+  callbacks?: TrainerCallbacks;
+  /** The command line that started the run (the model card shows it; an interrupted run says to rerun it with --resume). */
+  command?: string;
+  /** Write into a non-empty outDir that is not a run of this config (files with the run's names are replaced). */
+  overwrite?: boolean;
+}
+
+export async function pretrain(cfg: PretrainConfig, opts: PretrainOptions = {}): Promise<PretrainReport> {
+  const log = opts.callbacks?.onMessage ?? (() => {});
+  const hash = configHash(cfg);
+  // Checked before anything is written or trained: the run directory (another run's, someone's files, a
+  // resume with a changed config, a second process) and the export target.
+  if (cfg.exportDir) checkExportTarget(cfg.exportDir, cfg.outDir);
+  const claim = claimRunDir(cfg.outDir, { kind: "pretrain", configHash: hash, resume: opts.resume, overwrite: opts.overwrite, onMessage: log });
+  try {
+    return await pretrainIn(cfg, opts, hash);
+  } finally {
+    claim.release();
+  }
+}
+
+async function pretrainIn(cfg: PretrainConfig, opts: PretrainOptions, hash: string): Promise<PretrainReport> {
   const log = opts.callbacks?.onMessage ?? (() => {});
   const engine = await initEngine();
-  const hash = configHash(cfg);
   writeJsonAtomic(join(cfg.outDir, "config.json"), { ...cfg, configHash: hash, engine });
 
   log(`world (seed ${cfg.worldSeed}) and corpus (~${(cfg.corpusChars / 1e6).toFixed(1)} MB)`);
@@ -64,6 +88,10 @@ export async function pretrain(cfg: PretrainConfig, opts: { resume?: boolean; ca
     model, train: trainRows, eval: valRows, config: { ...cfg.train, padId: tokenizer.eosId },
     runDir: cfg.outDir, resume: opts.resume, configHash: hash, callbacks: opts.callbacks,
   });
+  if (result.interrupted) {
+    model.dispose();
+    throw new UserError(`${cfg.outDir}: interrupted (${result.interrupted}) after step ${result.steps} of ${cfg.train.maxSteps}; checkpoint written, no model yet. Continue with: ${opts.command ?? "nanoinstruct pretrain --config <file>"} --resume`, SIGNAL_EXIT[result.interrupted] ?? 130);
+  }
 
   log("probing what the model knows (cloze) and whether it follows instructions (Alpaca prompt)");
   const probes = runProbes(model, tokenizer, world, clozeProbes(world, { reverseTranslations: false }));
@@ -76,7 +104,7 @@ export async function pretrain(cfg: PretrainConfig, opts: { resume?: boolean; ca
   const report: PretrainReport = {
     config: cfg, engine, parameters: model.parameterCount(),
     corpus: { trainChars: trainTexts.reduce((s, t) => s + t.length, 0), trainTokens: trainTokens.length, validationTokens: valTokens.length, documents: corpus.train.length },
-    trainingTokens, result, tokensPerSecond: 0, probes, samples, modelDir,
+    trainingTokens, result, tokensPerSecond: result.seconds > 0 ? Math.round(((result.steps - (result.resumedFrom ?? 0)) * cfg.train.batchSize * cfg.blockSize) / result.seconds) : 0, probes, samples, modelDir,
     command: opts.command ?? "nanoinstruct pretrain --config <file>",
   };
   await saveModel(modelDir, model, tokenizer, {
@@ -86,8 +114,7 @@ export async function pretrain(cfg: PretrainConfig, opts: { resume?: boolean; ca
   writeJsonAtomic(join(cfg.outDir, "report.json"), { ...report, probes: { ...probes, results: probes.results.slice(0, 40) } });
   writeFileAtomic(join(modelDir, "README.md"), modelCard(report, join(cfg.outDir, "metrics.jsonl")));
   if (cfg.exportDir) {
-    if (existsSync(cfg.exportDir)) rmSync(cfg.exportDir, { recursive: true });
-    cpSync(modelDir, cfg.exportDir, { recursive: true });
+    exportModelDir(modelDir, cfg.exportDir, cfg.outDir);
     log(`exported to ${cfg.exportDir}`);
   }
   model.dispose();

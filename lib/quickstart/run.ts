@@ -83,7 +83,7 @@ export async function quickstart(cfg: QuickstartConfig, callbacks: TrainerCallba
     ...DEFAULT_FINETUNE, ...cfg.finetune, model: cfg.model, data: "<task library>", outDir: join(cfg.outDir, "run"),
     lora: { ...DEFAULT_FINETUNE.lora, ...cfg.finetune.lora }, train: { ...DEFAULT_FINETUNE.train, ...cfg.finetune.train, seed: cfg.seed },
   };
-  const ftReport = await finetune(ft, { records, evalRecords: heldOut, callbacks: { ...callbacks, onMessage: callbacks.onMessage ?? say } });
+  const ftReport = await finetune(ft, { records, evalRecords: heldOut, replaceRun: true, callbacks: { ...callbacks, onMessage: callbacks.onMessage ?? say } });
   const tTrain = performance.now();
   say("evaluating the tuned model against the base (verifier judge)");
   const evaluation = await runEvaluation({

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors";
-import { safeContainedPath, writeJsonAtomic } from "../fsutil";
+import { fileError, safeContainedPath, writeJsonAtomic } from "../fsutil";
 import { readSafetensors, writeSafetensors, type TensorData } from "../model/safetensors";
 
 /** The files of a checkpoint, all listed with their hashes in manifest.json. */
@@ -70,10 +70,24 @@ const sha256 = (path: string) => createHash("sha256").update(readFileSync(path))
 /** Writes checkpoints/step-N atomically; returns its path. */
 export function writeCheckpoint(runDir: string, c: CheckpointContents): string {
   const root = join(runDir, "checkpoints");
+  const tmp = join(root, `.step-${c.state.step}.tmp-${process.pid}`);
+  try {
+    return writeCheckpointIn(root, tmp, c);
+  } catch (err) {
+    // A full disk or a permission problem: the previous checkpoints are untouched; say where, in one line.
+    try {
+      rmSync(tmp, { recursive: true, force: true });
+    } catch {
+      // best effort
+    }
+    throw fileError(err, join(root, `step-${c.state.step}`));
+  }
+}
+
+function writeCheckpointIn(root: string, tmp: string, c: CheckpointContents): string {
   mkdirSync(root, { recursive: true });
   removeStaleTemps(root);
   const final = join(root, `step-${c.state.step}`);
-  const tmp = join(root, `.step-${c.state.step}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp);
   writeSafetensors(join(tmp, "model.safetensors"), c.weights, { format: "pt" });

@@ -21,6 +21,7 @@ import { lrAt, type ScheduleName } from "./schedule";
 import { listCheckpoints, pruneCheckpoints, readCheckpoint, writeCheckpoint } from "./checkpoint";
 import { MetricsLog, type EvalMetrics, type StepMetrics } from "./metrics";
 import { ReplicaPool, autoWorkers } from "./parallel";
+import { watchStopSignals, type StopRequest } from "./interrupt";
 
 /** A dataset of training rows, addressable by index so order and resume are exact. */
 export interface RowSource {
@@ -123,6 +124,8 @@ export interface TrainResult {
   stoppedEarly: boolean;
   resumedFrom: number | null;
   seconds: number;
+  /** The SIGINT/SIGTERM that stopped the run at the end of a step, after a checkpoint; null when it ran on. */
+  interrupted?: NodeJS.Signals | null;
 }
 
 export interface TrainOptions {
@@ -140,6 +143,23 @@ export interface TrainOptions {
   callbacks?: TrainerCallbacks;
   /** Test hook: stop (as if killed) right after this step's checkpoint. */
   stopAfterStep?: number;
+  /**
+   * On SIGINT/SIGTERM, finish the current step, write a checkpoint and return with `interrupted` set (a
+   * second signal exits at once). Default true; false leaves signals alone.
+   */
+  handleSignals?: boolean;
+}
+
+/** Refuses weights that are no longer finite: a checkpoint or a model of NaNs would only hide the failure. */
+function assertFiniteWeights(weights: Map<string, { data: Float32Array }>, step: number, learningRate: number): void {
+  for (const [name, w] of weights) {
+    const d = w.data;
+    for (let i = 0; i < d.length; i++) {
+      if (!Number.isFinite(d[i])) {
+        throw new UserError(`step ${step}: weight '${name}' is ${d[i]}: the weights are no longer finite (learningRate ${learningRate} is probably too high); stopped without writing a checkpoint or a model. Lower train.learningRate and start again`, 1);
+      }
+    }
+  }
 }
 
 /** A seeded permutation of 0..n-1 for one epoch. */
@@ -231,15 +251,18 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     return opts.train.row(order[k % n]);
   };
 
+  let savedAt = -1, interrupted: NodeJS.Signals | null = null;
   const saveCheckpoint = async () => {
     const weights = new Map<string, { shape: number[]; data: Float32Array }>();
     for (const [name, v] of params) weights.set(name, { shape: v.shape, data: (await v.data()) as Float32Array });
+    assertFiniteWeights(weights, step, cfg.learningRate);
     const s = await opt.state();
     const path = writeCheckpoint(runDir, {
       state: { step, rowsSeen, best, badEvals, configHash: opts.configHash, optimizerStep: opt.step },
       weights, m: s.m, v: s.v,
     });
     pruneCheckpoints(runDir, cfg.keepCheckpoints);
+    savedAt = step;
     cb.onCheckpoint?.(path, step);
   };
   const runEval = async (): Promise<EvalMetrics | null> => {
@@ -267,6 +290,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const micro = parallel ? Math.min(cfg.microBatchSize, Math.ceil(cfg.batchSize / workers)) : Math.min(cfg.microBatchSize, cfg.batchSize);
   const pool = parallel ? await ReplicaPool.create(model, workers, Math.ceil(cfg.batchSize / micro), cfg.padId) : null;
   if (pool) cb.onMessage?.(`training on ${pool.size} worker threads (micro-batches of ${micro} rows)`);
+  const stop: StopRequest | null = opts.handleSignals === false ? null : watchStopSignals();
   try {
   while (step < cfg.maxSteps) {
     const tStep = performance.now();
@@ -338,10 +362,17 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     if (opts.stopAfterStep !== undefined && step >= opts.stopAfterStep) break;
     if (stoppedEarly) break;
     await yieldToEventLoop();
+    if (stop?.signal && step < cfg.maxSteps) {
+      if (savedAt !== step) await saveCheckpoint();
+      interrupted = stop.signal;
+      cb.onMessage?.(`${interrupted}: stopped after step ${step}; checkpoint written`);
+      break;
+    }
   }
   } finally {
+    stop?.dispose();
     await pool?.close();
   }
   opt.dispose();
-  return { steps: step, finalLoss, firstEval, lastEval, stoppedEarly, resumedFrom, seconds: (performance.now() - t0) / 1000 };
+  return { steps: step, finalLoss, firstEval, lastEval, stoppedEarly, resumedFrom, seconds: (performance.now() - t0) / 1000, interrupted };
 }

@@ -4,6 +4,7 @@ import { resolvePretrainConfig } from "../../pretrain/config";
 import { pretrain } from "../../pretrain/run";
 import { progressCallbacks } from "../progress";
 import { readConfigFile } from "../set";
+import { resumeCommand } from "../progress";
 
 const command: Command = {
   name: "pretrain",
@@ -13,16 +14,18 @@ const command: Command = {
   Generates the world and corpus, trains the BPE tokenizer and a GPT-2 from scratch, and writes
   <outDir>/model (config.json, model.safetensors, tokenizer, README.md model card).
   --resume          continue from the newest checkpoint in <outDir>/checkpoints
-  --set key=value   override a config key (e.g. --set train.maxSteps=100 --set outDir=runs/x)`,
+  --set key=value   override a config key (e.g. --set train.maxSteps=100 --set outDir=runs/x)
+  --overwrite       write into a non-empty outDir that is not a run of this config (nothing else is deleted)
+  Ctrl-C (or SIGTERM) stops after the current step with a checkpoint; a second one stops at once.`,
   async run(argv) {
-    const { values } = parse(argv, { config: { type: "string" }, resume: { type: "boolean" }, set: { type: "string", multiple: true }, quiet: { type: "boolean" } });
+    const { values } = parse(argv, { config: { type: "string" }, resume: { type: "boolean" }, overwrite: { type: "boolean" }, set: { type: "string", multiple: true }, quiet: { type: "boolean" } });
     const file = required(values.config, "config");
     const cfg = resolvePretrainConfig(readConfigFile(file, (values.set as string[] | undefined) ?? []), file);
     const t0 = Date.now();
     const report = await pretrain(cfg, {
-      resume: !!values.resume,
+      resume: !!values.resume, overwrite: !!values.overwrite,
       callbacks: progressCallbacks(cfg.train.maxSteps, !!values.quiet),
-      command: `npx nanoinstruct pretrain --config ${file}${((values.set as string[] | undefined) ?? []).map((s) => ` --set ${s}`).join("")}`,
+      command: `npx ${resumeCommand("pretrain", argv).replace(/ --resume$/, "")}`,
     });
     const ev = report.result.lastEval;
     console.log(JSON.stringify({
