@@ -79,7 +79,7 @@ export function generateForEval(
 ): GeneratedOutput[] {
   const d = { ...DEFAULT_EVAL_DECODING, ...decoding };
   const cache = new GenerationCache(cacheFile);
-  const decodingKey = JSON.stringify({ m: d.maxNewTokens, t: d.temperature, k: d.topK, p: d.topP, s: d.seed, tpl: template.name });
+  const decodingKey = JSON.stringify({ m: d.maxNewTokens, t: d.temperature, k: d.topK, p: d.topP, s: d.seed, tpl: template.name, stop: template.stopStrings });
   const jobs = records.map((r) => {
     const messages = r.messages.slice(0, r.messages.length - (r.messages[r.messages.length - 1]?.role === "assistant" ? 1 : 0));
     const prompt = tokenizePrompt(template, messages, tokenizer);

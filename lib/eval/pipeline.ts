@@ -10,7 +10,8 @@ import { writeFileAtomic, writeJsonAtomic } from "../fsutil";
 import { loadModel, type LoadedModel } from "../model/load";
 import { loadRecords } from "../data/load";
 import { promptText, type InstructionRecord } from "../data/record";
-import { getTemplate } from "../data/templates/registry";
+import { getTemplate, type TemplateSpec } from "../data/templates/registry";
+import { templateOfModel, templateLabel } from "../data/templates/hf";
 import { generateWorld } from "../world/index";
 import { evalSet } from "../tasks/generate";
 import { verifyRecord } from "../tasks/render";
@@ -36,8 +37,12 @@ export interface EvalOptions {
   outDir: string;
   /** Held-out examples per task for task-library sets. */
   perTask: number;
-  /** Template for both models' prompts; default: the tuned model's (config.json "nanoinstruct".template), else alpaca. */
-  template?: string;
+  /**
+   * Template for both models' prompts (a name, a tokenizer_config.json or model directory with a chat
+   * template, or {jinja}); default: the one the model was tuned with (config.json "nanoinstruct".template),
+   * else the model's own chat template (tokenizer_config.json), else alpaca.
+   */
+  template?: TemplateSpec;
   decoding?: Partial<EvalDecoding>;
   seed: number;
   onProgress?: (what: string) => void;
@@ -99,8 +104,9 @@ export async function runEvaluation(o: EvalOptions): Promise<EvalResult> {
   const tuned = await loadModel(o.model);
   const base = await loadModel(o.baseline);
   try {
-    const templateName = o.template ?? (typeof tuned.info.extra.template === "string" ? tuned.info.extra.template : "alpaca");
-    const template = getTemplate(templateName as never);
+    const spec = o.template ?? templateOfModel(tuned.dir, tuned.info.extra) ?? "alpaca";
+    const template = getTemplate(spec as TemplateSpec);
+    const templateName = templateLabel(spec);
     const records = o.records ?? await loadEvalSet(o.evalSet, worldSeedOf(base), o.perTask, o.seed);
     say(`evaluation set: ${records.length} items; template ${templateName}; judge ${o.judge}`);
     const cache = join(o.outDir, "generations.cache.jsonl");

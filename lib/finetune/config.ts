@@ -6,7 +6,7 @@
 import { UserError } from "../errors";
 import { DEFAULT_LOOP, validateLoop, type LoopConfig } from "../train/trainer";
 import { DEFAULT_LORA, validateLora, type LoraConfig } from "../model/lora";
-import { isTemplateName, TEMPLATE_NAMES } from "../data/templates/registry";
+import { getTemplate, type TemplateSpec } from "../data/templates/registry";
 
 export interface FinetuneConfig {
   /** The model to start from: a directory, a bundled name (nano-base) or a Hugging Face repo id. */
@@ -27,8 +27,11 @@ export interface FinetuneConfig {
   maxSteps: number;
   /** Warmup as a fraction of all steps (used when warmupSteps is 0). */
   warmupRatio: number;
-  /** Prompt template: alpaca, flan, chatml, tulu, plain. */
-  template: string;
+  /**
+   * Prompt template: a name (alpaca, alpaca-lora, flan, chatml, tulu, plain), the path of a
+   * tokenizer_config.json or of a model directory with a chat template, or {jinja, bosToken, eosToken}.
+   */
+  template: TemplateSpec;
   /** Which tokens train: completion (responses), assistant (all assistant turns), last-turn, all. */
   mask: "completion" | "assistant" | "last-turn" | "all";
   /** Longest training row in tokens (at most the model's context). */
@@ -71,28 +74,9 @@ const LOOP_SHORTHANDS = ["batchSize", "learningRate", "seed", "checkpointEvery",
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Edit distance (insertions, deletions, substitutions), case-insensitive. */
-function distance(a: string, b: string): number {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length];
-}
-
 /** " (did you mean 'learningRate'?)" when `key` is a typo of a known key (case, or one or two letters), else "". */
-export function didYouMean(key: string, known: readonly string[]): string {
-  let best: string | undefined, bestD = Infinity;
-  for (const k of known) {
-    const d = distance(key, k);
-    if (d < bestD) (best = k), (bestD = d);
-  }
-  return best !== undefined && bestD <= (key.length > 5 ? 2 : 1) ? ` (did you mean '${best}'?)` : "";
-}
+export { didYouMean } from "../suggest";
+import { didYouMean } from "../suggest";
 
 /** `typeof`-level check of one field against its default; JSON's 1e999 parses to Infinity, which no field accepts. */
 export function typeProblem(key: string, value: unknown, expected: unknown): string | undefined {
@@ -130,6 +114,7 @@ export function resolveFinetuneConfig(raw: unknown, file: string): FinetuneConfi
     train: { ...DEFAULT_FINETUNE.train, ...(trainRaw as Partial<LoopConfig>) },
   };
   for (const [k, v] of Object.entries(cfg)) {
+    if (k === "template" && isPlainObject(v) && "jinja" in v) continue; // an inline chat template
     const problem = typeProblem(k, v, (DEFAULT_FINETUNE as unknown as Record<string, unknown>)[k]);
     if (problem) throw new UserError(`${file}: ${problem}`, 2);
   }
@@ -151,7 +136,11 @@ export function resolveFinetuneConfig(raw: unknown, file: string): FinetuneConfi
   if (!["drop", "truncate-left-prompt", "truncate-right"].includes(cfg.truncation)) {
     errors.push(`'truncation' must be drop, truncate-left-prompt or truncate-right, got ${JSON.stringify(cfg.truncation)}`);
   }
-  if (!isTemplateName(cfg.template)) errors.push(`'template' must be one of ${TEMPLATE_NAMES.join(", ")}, got ${JSON.stringify(cfg.template)}`);
+  try {
+    getTemplate(cfg.template); // a name, a tokenizer_config.json / model directory, or an inline chat template
+  } catch (err) {
+    errors.push(`'template': ${(err as Error).message}`);
+  }
   if (!Number.isInteger(cfg.maxLength) || cfg.maxLength < 8) errors.push(`'maxLength' must be an integer >= 8, got ${cfg.maxLength}`);
   if (!Number.isInteger(cfg.freezeAllButLast) || cfg.freezeAllButLast < 0) errors.push(`'freezeAllButLast' must be a non-negative integer`);
   if (cfg.mode === "lora") errors.push(...validateLora(cfg.lora));

@@ -220,7 +220,7 @@ test("flan: generic patterns for instruction/input/output records; options appen
 });
 
 test("getTemplate: unknown names are one-line errors", () => {
-  assert.throws(() => getTemplate("vicuna" as never), /unknown template 'vicuna': use one of alpaca, alpaca-lora, flan/);
+  assert.throws(() => getTemplate("vicuna" as never), /unknown template 'vicuna': use one of alpaca, alpaca-lora, flan, .*tokenizer_config\.json/);
   assert.throws(() => getTemplate({ name: "flan-few-shot", maxExemplars: 0 }), /maxExemplars must be a positive integer/);
 });
 
@@ -268,10 +268,10 @@ test("jinja: a Llama-2-style template that folds the system prompt into the firs
   assertPromptIsHead(t, conversation);
 });
 
-test("jinja: a template that rewrites earlier turns is refused, not guessed at", () => {
-  // Puts a count of all messages at the top: every prefix renders a different first line.
+test("jinja: a template that is not prefix-stable is split from its whole rendering; a broken one is refused", () => {
+  // Puts a count of all messages at the top: every prefix renders a different first line (tests/data/templates-hf.test.ts has more).
   const jinja = "{{ messages | length }}\n{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}";
   const t = getTemplate({ jinja });
-  assert.throws(() => t.render(conversation), /not prefix-stable at turn 2 \(message 2 changes earlier text\)/);
+  assert.equal(trainedText(t.render(conversation)), "Hello!\nGoodbye.\n");
   assert.throws(() => getTemplate({ jinja: "{% for %}" }), /chat template does not parse/);
 });

@@ -14,8 +14,10 @@ import { validateRecipe } from "../../data/mixture/recipe";
 import { buildMixture, recipeBaseDir, type MixtureManifest } from "../../data/mixture/build";
 import { writeMixture } from "../../data/mixture/write";
 import { registerTaskSource } from "../../tasks/mixture-source";
+import { getTemplate } from "../../data/templates/registry";
+import { portableTemplateSpec } from "../../data/templates/hf";
 
-const USAGE = `usage: nanoinstruct mix --recipe FILE --out DIR [--force] [--sources MODULE ...] [--json]
+const USAGE = `usage: nanoinstruct mix --recipe FILE --out DIR [--force] [--template T] [--sources MODULE ...] [--json]
 
 Builds a mixture from a JSON recipe: sources (data files in any format, or generators registered in
 code), a sampling strategy (examples-proportional with a cap, temperature, weights or counts), held-out
@@ -25,6 +27,8 @@ DIR/manifest.json; the same recipe and inputs always give the same bytes.
   --recipe FILE      the recipe (JSON); relative paths in it are relative to its directory
   --out DIR          output directory (written to a temporary directory first, then renamed)
   --force            replace DIR if it exists
+  --template T       check that every record renders with this template (a name, a tokenizer_config.json
+                     or a model directory with a chat template) and record it in the manifest
   --sources MODULE   a module to import first; it registers generators with registerSource (repeatable)
                      (the task library is always available as {"generator": "tasks", "options": {"clusters": [...], "perTask": N}})
   --json             print the manifest instead of a summary
@@ -60,6 +64,7 @@ const command: Command = {
       recipe: { type: "string" },
       out: { type: "string" },
       force: { type: "boolean", default: false },
+      template: { type: "string" },
       sources: { type: "string", multiple: true, default: [] },
       json: { type: "boolean", default: false },
     });
@@ -81,7 +86,13 @@ const command: Command = {
     const parsed = parseJson(text);
     if (!("value" in parsed)) throw new UserError(located(recipeFile, parsed.line, parsed.problem), 2);
     const recipe = validateRecipe(parsed.value, recipeFile);
+    const template = values.template === undefined ? undefined : getTemplate(values.template as string); // a typo fails before the build
     const result = await buildMixture(recipe, { baseDir: recipeBaseDir(recipeFile) });
+    if (template) {
+      // A record the template cannot lay out (a multi-turn chat under alpaca) fails here, naming it, not at train time.
+      for (const r of result.records) template.render(r);
+      (result.manifest as MixtureManifest & { template?: unknown }).template = portableTemplateSpec(values.template as string);
+    }
     writeMixture(result, out, { force: values.force === true });
     console.log(values.json ? JSON.stringify(result.manifest, null, 2) : summary(result.manifest, out));
     return 0;

@@ -6,15 +6,16 @@ import { DEFAULT_SERVE } from "../../serve/config";
 import { ModelEngine } from "../../serve/engine";
 import { startServer } from "../../serve/server";
 import type { ChatRenderer } from "../../serve/chat";
-import { getTemplate, isTemplateName, tokenizePrompt, type TemplateSpec } from "../../data/templates";
+import { getTemplate, tokenizePrompt, type TemplateSpec } from "../../data/templates";
+import { templateLabel, templateOfModel } from "../../data/templates/hf";
 
-/** The template to chat with: --template, else the one the model was tuned with (config.json), else none. */
-function templateSpec(flag: string | undefined, extra: Record<string, unknown>): TemplateSpec | undefined {
+/**
+ * The template to chat with: --template, else the one the model was tuned with (config.json), else the
+ * model's own chat template (tokenizer_config.json's chat_template or chat_template.jinja), else none.
+ */
+function templateSpec(flag: string | undefined, dir: string, extra: Record<string, unknown>): TemplateSpec | undefined {
   if (flag !== undefined) return flag as TemplateSpec; // getTemplate names the valid choices when it is wrong
-  const t = extra.template;
-  if (isTemplateName(t)) return t;
-  if (t && typeof t === "object" && ("jinja" in t || isTemplateName((t as { name?: unknown }).name))) return t as TemplateSpec;
-  return undefined;
+  return templateOfModel(dir, extra) as TemplateSpec | undefined;
 }
 
 const command: Command = {
@@ -27,7 +28,9 @@ const command: Command = {
   --host H           interface to bind (default ${DEFAULT_SERVE.host}: this machine only)
   --port P           port (default ${DEFAULT_SERVE.port}; 0 = any free port)
   --api-key K        require 'Authorization: Bearer K' (default: env NANOINSTRUCT_SERVE_API_KEY, else none)
-  --template T       chat template for /v1/chat/completions (default: the model's, else "User:/Assistant:")
+  --template T       chat template for /v1/chat/completions: a name (chatml, alpaca, ...), a tokenizer_config.json
+                     or a model directory with a chat template (default: the one the model was tuned with,
+                     else its own tokenizer_config.json chat_template, else "User:/Assistant:")
   --max-tokens N     cap on max_tokens per request (default ${DEFAULT_SERVE.maxTokens})
   --max-queue N      requests that may wait behind the running one; more get 503 (default ${DEFAULT_SERVE.maxQueue})
   --truncate         keep the end of prompts longer than the context instead of answering 400
@@ -54,7 +57,7 @@ const command: Command = {
 
     if (values.template !== undefined) getTemplate(values.template as TemplateSpec); // a typo fails before the model loads
     const loaded = await loadModel(modelName);
-    const spec = templateSpec(values.template as string | undefined, loaded.info.extra);
+    const spec = templateSpec(values.template as string | undefined, loaded.dir, loaded.info.extra);
     let renderChat: ChatRenderer | undefined;
     let chatStop: readonly string[] | undefined;
     if (spec !== undefined) {
@@ -86,7 +89,7 @@ const command: Command = {
     if (srv.config.host !== "127.0.0.1" && srv.config.host !== "localhost" && srv.config.host !== "::1" && !apiKey) {
       console.error("nanoinstruct: warning: listening beyond this machine without --api-key");
     }
-    console.error(`nanoinstruct: serving '${srv.config.modelId}' (${loaded.engine.backend}, context ${loaded.config.blockSize}, template ${spec === undefined ? "User:/Assistant:" : typeof spec === "string" ? spec : "custom"}) at ${srv.url}/v1${apiKey ? " (API key required)" : ""}`);
+    console.error(`nanoinstruct: serving '${srv.config.modelId}' (${loaded.engine.backend}, context ${loaded.config.blockSize}, template ${spec === undefined ? "User:/Assistant:" : templateLabel(spec)}) at ${srv.url}/v1${apiKey ? " (API key required)" : ""}`);
     await stopped;
     loaded.model.dispose();
     return 0;

@@ -7,6 +7,7 @@ export { chatTemplate, chatmlTemplate, tuluTemplate, plainTemplate, CHATML_LAYOU
 export { flanTemplate, DEFAULT_FLAN_TEMPLATE_OPTIONS, validateFlanTemplateOptions, type FlanTemplateOptions } from "./flan";
 export { GENERIC_PATTERNS, OPTIONS_PLACEHOLDER, fillPattern, optionsText, placeholders, validatePatterns, type FlanPattern } from "./patterns";
 export { jinjaTemplate, DEFAULT_JINJA_TEMPLATE_OPTIONS, type JinjaTemplateOptions } from "./jinja";
+export { chatTemplateFromPath, chatTemplateFromTokenizerConfig, modelChatTemplate, specialTokenText, type LoadedChatTemplate } from "./hf";
 export { getTemplate, isTemplateName, TEMPLATE_NAMES, type TemplateName, type TemplateSpec } from "./registry";
 export {
   IGNORE_INDEX, MASK_MODES, DEFAULT_TOKENIZE_OPTIONS, tokenizeExample, tokenizePrompt, tokenizeRecords, trainedTokens, targetSegments, encodeSegments,

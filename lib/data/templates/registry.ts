@@ -5,16 +5,21 @@ import { alpacaTemplate } from "./alpaca";
 import { chatmlTemplate, plainTemplate, tuluTemplate } from "./chat";
 import { flanTemplate, type FlanTemplateOptions } from "./flan";
 import { jinjaTemplate, type JinjaTemplateOptions } from "./jinja";
+import { chatTemplateFromPath, looksLikeTemplatePath } from "./hf";
+import { didYouMean } from "../../suggest";
 
 export const TEMPLATE_NAMES = ["alpaca", "alpaca-lora", "flan", "flan-zero-shot", "flan-few-shot", "chatml", "tulu", "plain"] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];
 
 /**
  * What `getTemplate` accepts: a name; a name with options (`{name: "flan-few-shot", maxExemplars: 5}`);
- * or `{jinja: "..."}` for a chat template. `eosToken` is the EOS text shown in rendered strings.
+ * `{jinja: "..."}` for a chat template; or the path of a tokenizer_config.json, a .jinja file or a model
+ * directory holding a chat template ("dir/tokenizer_config.json#tool_use" picks a named one; see ./hf.ts).
+ * `eosToken` is the EOS text shown in rendered strings.
  */
 export type TemplateSpec =
   | TemplateName
+  | (string & {})
   | ({ name: TemplateName } & Partial<FlanTemplateOptions>)
   | (Partial<JinjaTemplateOptions> & { jinja: string });
 
@@ -24,8 +29,12 @@ export function isTemplateName(s: unknown): s is TemplateName {
 
 export function getTemplate(spec: TemplateSpec): Template {
   if (typeof spec === "object" && spec !== null && "jinja" in spec) return jinjaTemplate(spec);
+  if (typeof spec === "string" && !isTemplateName(spec) && looksLikeTemplatePath(spec)) return jinjaTemplate(chatTemplateFromPath(spec));
   const { name, ...options } = typeof spec === "string" ? { name: spec } : (spec ?? {}) as { name?: unknown };
-  if (!isTemplateName(name)) throw new UserError(`unknown template '${String(name)}': use one of ${TEMPLATE_NAMES.join(", ")}, or {jinja: "..."}`, 2);
+  if (!isTemplateName(name)) {
+    throw new UserError(`unknown template '${String(name)}'${didYouMean(String(name), TEMPLATE_NAMES)}: use one of ${TEMPLATE_NAMES.join(", ")}, ` +
+      `a tokenizer_config.json or model directory with a chat template, or {jinja: "..."}`, 2);
+  }
   const o = options as Partial<FlanTemplateOptions>;
   switch (name) {
     case "alpaca":
