@@ -120,13 +120,80 @@ export function findJsonError(text: string): { at: number; what: string } | unde
   }
 }
 
+/** How many object keys `value` holds, at every depth. */
+function countKeys(value: unknown): number {
+  if (typeof value !== "object" || value === null) return 0;
+  let n = 0;
+  if (Array.isArray(value)) for (const v of value) n += countKeys(v);
+  else for (const k of Object.keys(value)) n += 1 + countKeys((value as Record<string, unknown>)[k]);
+  return n;
+}
+
+/**
+ * Offset and name of the first key that repeats within one object of `text` (valid JSON), or undefined.
+ * JSON.parse keeps the last value silently; Python's json does the same, so a record with two
+ * "instruction" keys would train on one of them without a word.
+ */
+export function findDuplicateKey(text: string): { at: number; key: string } | undefined {
+  const stack: (Set<string> | null)[] = []; // a key set per open object, null per open array
+  let expectKey = false;
+  for (let i = 0; i < text.length; ) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const start = i++;
+      while (i < text.length && text.charCodeAt(i) !== 0x22) i += text.charCodeAt(i) === 0x5c ? 2 : 1;
+      i++;
+      const top = stack[stack.length - 1];
+      if (expectKey && top) {
+        const key = JSON.parse(text.slice(start, i)) as string;
+        if (top.has(key)) return { at: start, key };
+        top.add(key);
+      }
+      expectKey = false;
+      continue;
+    }
+    if (c === 0x7b) stack.push(new Set()), (expectKey = true);
+    else if (c === 0x5b) stack.push(null);
+    else if (c === 0x7d || c === 0x5d) stack.pop();
+    else if (c === 0x2c) expectKey = stack.length > 0 && stack[stack.length - 1] !== null;
+    i++;
+  }
+  return undefined;
+}
+
+/** Line (from `firstLine`) and column of offset `at` in `text`. */
+function position(text: string, at: number, firstLine: number): { line: number; column: number } {
+  let line = firstLine;
+  let lineStart = 0;
+  for (let i = 0; i < at && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: at - lineStart + 1 };
+}
+
 /**
  * Parses `text`, which starts at line `firstLine` of its file. On failure gives the line of the fault and
- * a one-line reason with its column.
+ * a one-line reason with its column. A key repeated within one object is a failure too.
  */
 export function parseJson(text: string, firstLine = 1): ParsedJson {
   try {
-    return { value: JSON.parse(text) };
+    const value = JSON.parse(text);
+    // Cheap test first: every key is a '"' followed by ':'; when there are no more of those than keys
+    // parsed, no key was repeated. Only otherwise (a repeat, or '\":' inside a string) is the text scanned.
+    if (typeof value === "object" && value !== null) {
+      const colons = text.match(/"\s*:/g)?.length ?? 0;
+      if (colons > countKeys(value)) {
+        const dup = findDuplicateKey(text);
+        if (dup) {
+          const { line, column } = position(text, dup.at, firstLine);
+          return { problem: `duplicate key '${dup.key}' (column ${column}): a record may give each field once`, line };
+        }
+      }
+    }
+    return { value };
   } catch (err) {
     const fault = findJsonError(text);
     if (!fault) return { problem: `not valid JSON: ${(err as Error).message.split("\n")[0]}`, line: firstLine };
