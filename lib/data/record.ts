@@ -13,6 +13,7 @@ export const FORMAT_NAMES = [
   "sharegpt",
   "flan",
   "natural-instructions",
+  "seed-tasks",
 ] as const;
 export type FormatName = (typeof FORMAT_NAMES)[number];
 

@@ -12,6 +12,7 @@ import { chat } from "./chat";
 import { sharegpt } from "./sharegpt";
 import { flan } from "./flan";
 import { naturalInstructions } from "./natural-instructions";
+import { seedTasks } from "./seed-tasks";
 import { writeJsonl } from "./jsonl";
 import { writeJsonArray } from "./json-array";
 import { writeCsv } from "./csv";
@@ -24,6 +25,7 @@ export const SCHEMAS: Readonly<Record<FormatName, Schema>> = {
   sharegpt,
   flan,
   "natural-instructions": naturalInstructions,
+  "seed-tasks": seedTasks,
 };
 
 /** Where each schema's files usually live when nothing else says. */
@@ -35,6 +37,7 @@ export const NATIVE_CONTAINER: Readonly<Record<FormatName, ContainerName>> = {
   sharegpt: "json",
   flan: "jsonl",
   "natural-instructions": "json",
+  "seed-tasks": "jsonl",
 };
 
 export function isFormatName(s: string): s is FormatName {
