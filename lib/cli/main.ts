@@ -3,11 +3,18 @@
  * command with spaces as dashes ("data inspect" -> data-inspect.ts), and is imported only when it runs,
  * so that `nanoinstruct tokenize` never pays for loading TF.js.
  */
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "./command";
 import { UserError } from "../errors";
+import { closest } from "../suggest";
+import { REPO_ROOT } from "../paths";
+
+/** The package's version (package.json). */
+export function version(): string {
+  return (JSON.parse(readFileSync(join(REPO_ROOT, "package.json"), "utf8")) as { version: string }).version;
+}
 
 const COMMANDS_DIR = join(dirname(fileURLToPath(import.meta.url)), "commands");
 
@@ -24,7 +31,7 @@ async function loadCommand(file: string): Promise<Command> {
 }
 
 async function printHelp(): Promise<void> {
-  const lines = ["usage: nanoinstruct <command> [options]   (nanoinstruct <command> --help for details)", ""];
+  const lines = [`nanoinstruct ${version()}`, "usage: nanoinstruct <command> [options]   (nanoinstruct <command> --help for details; --version)", ""];
   for (const file of commandFiles()) {
     const cmd = await loadCommand(file);
     lines.push(`  ${cmd.name.padEnd(16)} ${cmd.summary}`);
@@ -39,6 +46,10 @@ export async function main(argv: string[]): Promise<number> {
       await printHelp();
       return argv.length === 0 ? 2 : 0;
     }
+    if (argv[0] === "--version" || argv[0] === "-V" || argv[0] === "version") {
+      console.log(`nanoinstruct ${version()} (Node ${process.versions.node})`);
+      return 0;
+    }
     const files = commandFiles();
     // Longest match first: "data inspect" before "data".
     let file: string | undefined;
@@ -50,7 +61,13 @@ export async function main(argv: string[]): Promise<number> {
       file = argv[0];
       rest = argv.slice(1);
     }
-    if (!file) throw new UserError(`unknown command '${argv.join(" ")}' (see nanoinstruct --help)`);
+    if (!file) {
+      // "trian" -> train; "data inspetc" -> data inspect; "inspect" -> data inspect.
+      const names = files.map((f) => f.replace("-", " "));
+      const typed = argv.length >= 2 && files.some((f) => f.startsWith(`${argv[0]}-`)) ? `${argv[0]} ${argv[1]}` : argv[0];
+      const guess = closest(typed, names) ?? names.find((n) => n.endsWith(` ${argv[0]}`)) ?? closest(argv[0], names.map((n) => n.split(" ")[0]));
+      throw new UserError(`unknown command '${typed}'${guess ? ` (did you mean '${guess}'?)` : ""}; see nanoinstruct --help`, 2);
+    }
     const cmd = await loadCommand(file);
     if (rest.includes("--help") || rest.includes("-h")) {
       console.log(cmd.usage);

@@ -58,20 +58,41 @@ function worldSeedOf(m: LoadedModel): number {
   return typeof s === "number" ? s : 0;
 }
 
-/** Resolves --eval-set to records. */
+/**
+ * Resolves --eval-set to records: one or more data files or mixture directories ("a.jsonl,b.json"), or
+ * task-library held-out sets: "tasks", or a comma list of cluster:NAME / task:NAME where a bare name takes
+ * the kind before it ("cluster:sentiment,nli,task:paraphrase_mrpc").
+ */
 export async function loadEvalSet(spec: string, worldSeed: number, perTask: number, seed: number): Promise<InstructionRecord[]> {
   const isTaskSpec = spec === "tasks" || /^(cluster|task|tasks):/.test(spec);
   if (!isTaskSpec) {
-    if (!existsSync(spec)) throw new UserError(`--eval-set ${spec}: no such file (or use "tasks", "cluster:NAME", "task:NAME")`, 2);
-    const res = await loadRecords(dataFile(spec), { mode: "lenient" });
-    if (res.records.length === 0) throw new UserError(`${spec}: no valid records`, 1);
-    return res.records;
+    const files = spec.split(",").map((f) => f.trim()).filter(Boolean);
+    const records: InstructionRecord[] = [];
+    const seen = new Map<string, string>();
+    for (const file of files.length > 1 || !existsSync(spec) ? files : [spec]) {
+      if (!existsSync(file)) throw new UserError(`--eval-set ${file}: no such file (or use "tasks", "cluster:NAME", "task:NAME", comma-separated)`, 2);
+      const res = await loadRecords(dataFile(file), { mode: "lenient" });
+      if (res.records.length === 0) throw new UserError(`${file}: no valid records`, 1);
+      for (const r of res.records) {
+        // Judgments and the generation cache are keyed by id: two files may not share one.
+        const other = seen.get(r.id);
+        if (other !== undefined) throw new UserError(`--eval-set: record id '${r.id}' is in both ${other} and ${file}; ids must be unique across the files`, 1);
+        seen.set(r.id, file);
+        records.push(r);
+      }
+    }
+    return records;
   }
   const world = generateWorld(worldSeed);
   if (spec === "tasks" || spec === "tasks:all") return evalSet(world, { perTask, seed });
   const clusters: string[] = [], tasks: string[] = [];
-  for (const part of spec.split(",")) {
-    const [kind, name] = part.split(":");
+  let kind: string | undefined;
+  for (const raw of spec.split(",")) {
+    const part = raw.trim();
+    if (part === "") continue;
+    const colon = part.indexOf(":");
+    if (colon >= 0) kind = part.slice(0, colon);
+    const name = colon >= 0 ? part.slice(colon + 1) : part;
     if (kind === "cluster") clusters.push(name);
     else if (kind === "task") tasks.push(name);
     else throw new UserError(`--eval-set: '${part}' is not cluster:NAME or task:NAME`, 2);

@@ -3,7 +3,8 @@
  * trainer consumes (template rendered, loss-masked, tokenized by parts, collated).
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join, relative } from "node:path";
+import { REPO_ROOT } from "../paths";
 import { UserError } from "../errors";
 import { safeContainedPath } from "../fsutil";
 import { loadRecords } from "../data/load";
@@ -15,9 +16,28 @@ import type { Tokenizer } from "../tokenizer";
 import type { Row } from "../train/batch";
 import { splitmix32 } from "../model/init";
 
+/**
+ * What makes a missing data file, for the error: the `mix` command for a mixture the repo has a recipe of
+ * (experiments/mixtures/NAME.json for .../NAME), where to get Stanford Alpaca's data, else what may go there.
+ */
+export function howToMake(path: string): string {
+  const name = basename(path.replace(/[\\/]+$/, ""));
+  const recipe = join(REPO_ROOT, "experiments", "mixtures", `${name}.json`);
+  if (existsSync(recipe)) {
+    const rel = relative(process.cwd(), recipe);
+    const shown = rel === "" || rel.startsWith("..") ? recipe : rel;
+    return `; it is a mixture: make it first with 'npx nanoinstruct mix --recipe ${shown} --out ${path}'`;
+  }
+  if (name === "alpaca_data.json") {
+    return "; it is Stanford Alpaca's data (alpaca_data.json from the tatsu-lab/stanford_alpaca repository): download it there, " +
+      "or train on the bundled Alpaca-format set data/alpaca-nano/alpaca_nano.json";
+  }
+  return "; expected a data file in any supported format, or a mixture directory made by 'npx nanoinstruct mix --recipe FILE --out DIR'";
+}
+
 /** A data file, or a mixture directory (manifest.json names its JSONL). */
 export function dataFile(path: string): string {
-  if (!existsSync(path)) throw new UserError(`${path}: no such file or directory`, 2);
+  if (!existsSync(path)) throw new UserError(`${path}: no such file or directory${howToMake(path)}`, 2);
   if (!statSync(path).isDirectory()) return path;
   const manifest = join(path, "manifest.json");
   if (!existsSync(manifest)) throw new UserError(`${path}: a directory without manifest.json (expected a mixture from 'nanoinstruct mix')`, 2);

@@ -10,6 +10,7 @@ import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { UserError } from "../errors";
 import { downloadHubModel, looksLikeRepoId, type HubOptions } from "./hub";
+import { closest } from "../suggest";
 
 /** <repo>/data/models, from this file's location (lib/model/resolve.ts). */
 export { BUNDLED_MODELS_DIR } from "../paths";
@@ -64,6 +65,9 @@ export async function resolveModelDir(name: string, options: ResolveOptions = {}
     const dir = join(bundledDir, name);
     if (existsSync(dir)) return checkModelDir(resolve(dir), "bundled model");
   }
+  // A typo of a bundled name ("nano-bse") is not sent to the hub as a repo id.
+  const near = name.includes("/") ? undefined : closest(name, listBundledModels(bundledDir));
+  if (near) throw new UserError(`'${name}' is not a bundled model (did you mean '${near}'?)`, 2);
   if (!looksLikeRepoId(name)) {
     const bundled = listBundledModels(bundledDir);
     const list = bundled.length > 0 ? bundled.join(", ") : "none";

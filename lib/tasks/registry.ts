@@ -18,6 +18,7 @@ import { translation } from "./clusters/translation";
 import { dataToText } from "./clusters/data-to-text";
 import { extraction } from "./clusters/extraction";
 import { coreference } from "./clusters/coreference";
+import { closest } from "../suggest";
 
 export const CLUSTERS: readonly ClusterSpec[] = [
   closedBookQa, everydayQa, comparison, nli, paraphrase, sentiment, readingComprehension,
@@ -36,7 +37,10 @@ export function clusterNames(): string[] {
   return CLUSTERS.map((c) => c.name);
 }
 
+/** A typo's nearest name ("sentimnt" -> sentiment), else names containing it or contained in it. */
 function suggest(name: string, known: string[]): string {
+  const typo = closest(name, known);
+  if (typo) return ` (did you mean '${typo}'?)`;
   const near = known.filter((k) => k.includes(name) || name.includes(k)).slice(0, 3);
   return near.length ? ` (did you mean ${near.join(", ")}?)` : "";
 }

@@ -70,7 +70,7 @@ test("missing or malformed models exit 2 with one line and no stack trace", asyn
       [["info", "--model", join(dir, "nope")], /no such directory/],
       [["info", "--model", "no-such-bundled-model"], /cannot download .no-such-bundled-model./],
       [["info"], /--model is required/],
-      [["info", "--model", FIXTURE, "--bogus"], /Unknown option/],
+      [["info", "--model", FIXTURE, "--bogus"], /unknown option '--bogus'/],
     ];
     // A model directory whose weights are truncated.
     const broken = join(dir, "broken");

@@ -58,7 +58,7 @@ test("named sources", () => {
   assert.deepEqual(resolveSource("cluster:arithmetic"), CLUSTERS.find((c) => c.name === "arithmetic")!.tasks.map((t) => t.name));
   assert.deepEqual(resolveSource("arithmetic"), resolveSource("cluster:arithmetic"));
   assert.deepEqual(resolveSource("all"), taskNames());
-  assert.throws(() => resolveSource("cluster:arithmetics"), (e: unknown) => e instanceof UserError && /did you mean arithmetic/.test(e.message));
+  assert.throws(() => resolveSource("cluster:arithmetics"), (e: unknown) => e instanceof UserError && /did you mean 'arithmetic'/.test(e.message));
   assert.throws(() => resolveSource("task:nope"), UserError);
   assert.throws(() => getTemplate("capital_qa/t99"), UserError);
 });

@@ -29,8 +29,8 @@ const command: Command = {
     const grid = loadGrid(required(values.grid, "grid"));
     const run = await runGrid(grid, {
       out: values.out as string | undefined,
-      concurrency: num(values.concurrency, "concurrency", true),
-      retries: num(values.retries, "retries", true),
+      concurrency: num(values.concurrency, "concurrency", true, { min: 1 }),
+      retries: num(values.retries, "retries", true, { min: 0 }),
       queue: values.queue as string | undefined,
       queueSettings: values["queue-name"] ? { queueName: values["queue-name"] as string } : undefined,
       onProgress: values.quiet ? undefined : (s) => process.stderr.write(`${s}\n`),

@@ -75,7 +75,7 @@ const command: Command = {
     );
     if (positionals.length !== 1) throw new UserError(`data inspect takes one FILE, got ${positionals.length} (see --help)`);
     const file = positionals[0];
-    const limit = num(values.limit, "limit", true) ?? 20;
+    const limit = num(values.limit, "limit", true, { min: 0 }) ?? 20;
     if (limit < 0) throw new UserError(`--limit must not be negative, got ${limit}`);
     const json = values.json === true;
     const format = values.format as string | undefined;

@@ -10,8 +10,9 @@ const command: Command = {
   usage: `usage: nanoinstruct eval --model M --baseline B --eval-set SET --judge verifier|reference|llm --out DIR
                           [--judge-url URL --judge-model NAME] [--per-task N] [--template T] [--max-tokens N] [--seed S] [--json]
 
-  SET is a data file in any supported format, a mixture directory, or a task-library held-out set:
-  "tasks" (every task), "cluster:NAME" or "task:NAME" (comma-separated).
+  SET is a data file in any supported format or a mixture directory (several, comma-separated), or a
+  task-library held-out set: "tasks" (every task), or "cluster:NAME" / "task:NAME", comma-separated, a bare
+  name taking the kind before it ("cluster:sentiment,nli").
   Writes DIR/judgments.jsonl and DIR/summary.json; generations and LLM judgments are cached in DIR,
   so an interrupted evaluation resumes where it stopped.`,
   async run(argv) {
@@ -26,8 +27,8 @@ const command: Command = {
       ...DEFAULT_EVAL,
       model: required(values.model, "model"), baseline: required(values.baseline, "baseline"), evalSet: required(values["eval-set"], "eval-set"),
       outDir: required(values.out, "out"), judge, judgeUrl: values["judge-url"] as string | undefined, judgeModel: values["judge-model"] as string | undefined,
-      perTask: num(values["per-task"], "per-task", true) ?? DEFAULT_EVAL.perTask, template: values.template as string | undefined,
-      decoding: { maxNewTokens: num(values["max-tokens"], "max-tokens", true) ?? 48 }, seed: num(values.seed, "seed", true) ?? 0,
+      perTask: num(values["per-task"], "per-task", true, { min: 1 }) ?? DEFAULT_EVAL.perTask, template: values.template as string | undefined,
+      decoding: { maxNewTokens: num(values["max-tokens"], "max-tokens", true, { min: 1 }) ?? 48 }, seed: num(values.seed, "seed", true) ?? 0,
       onProgress: values.json ? undefined : (s) => process.stderr.write(`${s}\n`),
     });
     console.log(values.json ? JSON.stringify(r.summary) : formatSummary(r.summary));

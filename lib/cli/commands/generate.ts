@@ -25,10 +25,10 @@ const command: Command = {
     const name = required(values.model, "model");
     const prompt = required(values.prompt, "prompt");
     const cfg = {
-      maxNewTokens: num(values["max-tokens"], "max-tokens", true) ?? 64,
-      temperature: num(values.temperature, "temperature") ?? 0,
-      topK: num(values["top-k"], "top-k", true) ?? 0,
-      topP: num(values["top-p"], "top-p") ?? 1,
+      maxNewTokens: num(values["max-tokens"], "max-tokens", true, { min: 1 }) ?? 64,
+      temperature: num(values.temperature, "temperature", false, { min: 0 }) ?? 0,
+      topK: num(values["top-k"], "top-k", true, { min: 0 }) ?? 0,
+      topP: num(values["top-p"], "top-p", false, { above: 0, max: 1 }) ?? 1,
       seed: num(values.seed, "seed", true) ?? 0,
       stopStrings: (values.stop as string[] | undefined) ?? [],
     };

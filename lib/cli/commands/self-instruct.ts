@@ -131,7 +131,7 @@ const command: Command = {
     if (!url) throw new UserError("--url is required (or set OPENAI_BASE_URL)", 2);
     const api = (values.api as string | undefined) ?? D.api;
     if (api !== "completions" && api !== "chat") throw new UserError(`--api must be completions or chat, got '${api}'`, 2);
-    const n = num(required(values.n, "n"), "n", true)!;
+    const n = num(required(values.n, "n"), "n", true, { min: 1 })!;
     const tty = process.stderr.isTTY;
     const result = await selfInstruct({
       baseURL: url, model: required(values.model, "model"), api: api as SelfInstructApi, n, out: required(values.out, "out"),
@@ -141,9 +141,9 @@ const command: Command = {
       seedExamples: num(values["seed-examples"], "seed-examples", true) ?? D.seedExamples,
       generatedExamples: num(values["generated-examples"], "generated-examples", true) ?? D.generatedExamples,
       tasksPerRequest: num(values["tasks-per-request"], "tasks-per-request", true) ?? D.tasksPerRequest,
-      maxTokens: num(values["max-tokens"], "max-tokens", true) ?? D.maxTokens,
-      temperature: num(values.temperature, "temperature") ?? D.temperature,
-      topP: num(values["top-p"], "top-p") ?? D.topP,
+      maxTokens: num(values["max-tokens"], "max-tokens", true, { min: 1 }) ?? D.maxTokens,
+      temperature: num(values.temperature, "temperature", false, { min: 0 }) ?? D.temperature,
+      topP: num(values["top-p"], "top-p", false, { above: 0, max: 1 }) ?? D.topP,
       seed: num(values.seed, "seed", true) ?? D.seed,
       maxRequests: num(values["max-requests"], "max-requests", true) ?? null,
       patience: num(values.patience, "patience", true) ?? D.patience,

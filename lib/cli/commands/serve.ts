@@ -45,13 +45,13 @@ const command: Command = {
       "max-queue": { type: "string" }, truncate: { type: "boolean" }, "request-timeout": { type: "string" },
     });
     const modelName = required(values.model, "model");
-    const port = num(values.port, "port", true) ?? DEFAULT_SERVE.port;
+    const port = num(values.port, "port", true, { min: 0, max: 65535 }) ?? DEFAULT_SERVE.port;
     if (port < 0 || port > 65535) throw new UserError(`--port must be in 0..65535, got ${port}`, 2);
-    const maxTokens = num(values["max-tokens"], "max-tokens", true) ?? DEFAULT_SERVE.maxTokens;
+    const maxTokens = num(values["max-tokens"], "max-tokens", true, { min: 1 }) ?? DEFAULT_SERVE.maxTokens;
     if (maxTokens < 1) throw new UserError("--max-tokens must be >= 1", 2);
-    const maxQueue = num(values["max-queue"], "max-queue", true) ?? DEFAULT_SERVE.maxQueue;
+    const maxQueue = num(values["max-queue"], "max-queue", true, { min: 0 }) ?? DEFAULT_SERVE.maxQueue;
     if (maxQueue < 0) throw new UserError("--max-queue must be >= 0", 2);
-    const requestTimeoutMs = num(values["request-timeout"], "request-timeout", true) ?? DEFAULT_SERVE.requestTimeoutMs;
+    const requestTimeoutMs = num(values["request-timeout"], "request-timeout", true, { min: 1 }) ?? DEFAULT_SERVE.requestTimeoutMs;
     if (requestTimeoutMs < 1) throw new UserError("--request-timeout must be >= 1 (milliseconds)", 2);
     const apiKey = (values["api-key"] as string | undefined) ?? (process.env.NANOINSTRUCT_SERVE_API_KEY || undefined);
 

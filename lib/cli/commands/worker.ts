@@ -24,7 +24,7 @@ const command: Command = {
     });
     const w = await startWorker({
       url: required(values.queue, "queue"),
-      concurrency: num(values.concurrency, "concurrency", true) ?? d.concurrency,
+      concurrency: num(values.concurrency, "concurrency", true, { min: 1 }) ?? d.concurrency,
       workDir: (values["work-dir"] as string | undefined) ?? d.workDir,
       queueName: (values["queue-name"] as string | undefined) ?? d.queueName,
       lockDuration: num(values["lock-duration"], "lock-duration", true) ?? d.lockDuration,
