@@ -8,6 +8,7 @@
 import { RecordProblem, UnreadableFile, type RawItem } from "./format";
 import { typeName } from "./fields";
 import { decodeUtf8, hasBom } from "./utf8";
+import { createRequire } from "node:module";
 
 export interface CsvOptions {
   /** Field separator: "," for .csv, "\t" for .tsv. */
@@ -206,19 +207,23 @@ function cellText(v: unknown): string {
   throw new RecordProblem(`cannot write a ${typeName(v)} into a CSV cell`);
 }
 
-function quoteCell(text: string, delimiter: string): string {
-  if (text.includes(delimiter) || text.includes('"') || text.includes("\n") || text.includes("\r")) {
-    return '"' + text.replace(/"/g, '""') + '"';
-  }
-  return text;
+
+/** arquero, loaded on the first write (it is large, and reading CSV does not need it). */
+let arquero: typeof import("arquero") | undefined;
+function aq(): typeof import("arquero") {
+  return (arquero ??= createRequire(import.meta.url)("arquero") as typeof import("arquero"));
 }
 
-/** CSV text (CRLF line ends, as RFC 4180 has it); the header is every key of every row, in first-seen order. */
+/**
+ * CSV text through arquero's toCSV ("\n" line ends; cells with the delimiter, a quote or a line break are
+ * quoted, quotes doubled); the header is every key of every row, in first-seen order, and nested values
+ * (references, chat turns) are JSON text in their cells, as the reader expects them.
+ */
 export function writeCsv(rows: readonly Record<string, unknown>[], delimiter = ","): string {
   const columns: string[] = [];
   const seen = new Set<string>();
   for (const row of rows) for (const k of Object.keys(row)) if (!seen.has(k)) seen.add(k), columns.push(k);
-  const lines = [columns.map((c) => quoteCell(c, delimiter)).join(delimiter)];
-  for (const row of rows) lines.push(columns.map((c) => quoteCell(cellText(row[c]), delimiter)).join(delimiter));
-  return lines.join("\r\n") + "\r\n";
+  const cells = rows.map((row) => Object.fromEntries(columns.map((c) => [c, cellText(row[c])])));
+  const table = cells.length > 0 ? aq().from(cells, columns) : aq().table(Object.fromEntries(columns.map((c) => [c, []])));
+  return table.toCSV({ delimiter });
 }

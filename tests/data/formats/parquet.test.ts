@@ -86,3 +86,16 @@ test("a file that is not Parquet -> UserError exit 2", async () => {
   await assert.rejects(loadRecords(p), (e: unknown) => e instanceof UserError && e.exitCode === 2 && /not a readable Parquet file/.test(e.message));
   assert.throws(() => writeParquet([], { format: "natural-instructions" }), /JSON documents/);
 });
+
+test("hyparquet-writer output: several row groups and Snappy pages read back row for row", async () => {
+  const data = Array.from({ length: 2500 }, (_, i) => ({ instruction: `task ${i}`, input: i % 3 ? "" : "x".repeat(i % 50), output: `answer ${i}`, n: i }));
+  const p = join(tmp, "many.parquet");
+  writeFileSync(p, encodeParquet(data));
+  const back = await rows(p);
+  assert.equal(back.length, 2500);
+  assert.deepEqual(back[0], data[0]);
+  assert.deepEqual(back[2499], data[2499]);
+  const r = await loadRecords(p);
+  assert.equal(r.format, "alpaca");
+  assert.equal(r.records.length, 2500);
+});
