@@ -5,7 +5,8 @@
  * which `removeStaleTemps` clears once its writer is gone.
  */
 import {
-  closeSync, fsyncSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, writeSync,
+  closeSync, constants as fsConstants, fsyncSync, mkdirSync, openSync, readdirSync, readSync, realpathSync, renameSync, rmSync,
+  statSync, writeSync, type Stats,
 } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -177,4 +178,57 @@ export function fileError(err: unknown, path: string): Error {
   const where = typeof e.path === "string" ? e.path : path;
   const advice = ERRNO_ADVICE[code] ?? (e.message ?? code).split("\n")[0].replace(/^[A-Z0-9]+: /, "");
   return new UserError(`${where}: ${advice} (${code})`, code === "ENOSPC" || code === "EDQUOT" || code === "EIO" ? 1 : 2);
+}
+
+/**
+ * Checks that `path` is a regular file (after links) before it is opened: a FIFO would block the read
+ * forever, and a device (/dev/zero, /dev/urandom) never ends. `what` names it in the error.
+ */
+export function assertRegularFile(path: string, what = "file"): Stats {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new UserError(`${path}: no such file`, 2);
+    throw fileError(err, path);
+  }
+  if (!st.isFile()) {
+    const kind = st.isDirectory() ? "a directory" : st.isFIFO() ? "a FIFO (named pipe)" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : st.isSocket() ? "a socket" : "not a regular file";
+    throw new UserError(`${path}: the ${what} is ${kind}, not a regular file`, 2);
+  }
+  return st;
+}
+
+/**
+ * Reads a small text file (a config, a model's config.json or tokenizer.json): a regular file of at most
+ * `maxBytes`, opened without blocking; one-line errors naming the path.
+ */
+export function readTextFileCapped(path: string, maxBytes: number, what = "file"): string {
+  const st = assertRegularFile(path, what);
+  if (st.size > maxBytes) throw new UserError(`${path}: the ${what} is ${st.size} bytes, more than the ${maxBytes} a ${what} may have`, 2);
+  let fd: number;
+  try {
+    fd = openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (err) {
+    throw fileError(err, path);
+  }
+  try {
+    // The file may have grown since the stat: read at most one byte more than the cap, and refuse if it is there.
+    const buf = Buffer.alloc(Math.min(maxBytes, st.size) + 1);
+    let n = 0;
+    for (;;) {
+      const r = readSync(fd, buf, n, buf.length - n, null);
+      if (r === 0) break;
+      n += r;
+      if (n === buf.length) {
+        if (n > maxBytes) throw new UserError(`${path}: the ${what} is more than the ${maxBytes} bytes a ${what} may have`, 2);
+        break;
+      }
+    }
+    return buf.subarray(0, n).toString("utf8");
+  } catch (err) {
+    throw fileError(err, path);
+  } finally {
+    closeSync(fd);
+  }
 }

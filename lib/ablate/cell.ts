@@ -11,6 +11,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors";
 import { writeJsonAtomic } from "../fsutil";
+import { FORBIDDEN_KEYS, hasOwn, isCommentKey, stripComments } from "../config";
+import { checkOutputDir } from "../rundir";
 import { generateWorld, type World } from "../world/index";
 import { evalSet, generateRecords, selectTasks } from "../tasks/generate";
 import { taskExamples } from "../tasks/examples";
@@ -127,12 +129,61 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object
 
 function checkKeys(obj: Record<string, unknown>, allowed: object, where: string): void {
   for (const k of Object.keys(obj)) {
-    if (k !== "//" && !(k in allowed)) throw new UserError(`${where}: unknown field '${k}' (known: ${Object.keys(allowed).join(", ")})`, 2);
+    if (isCommentKey(k)) continue;
+    if (FORBIDDEN_KEYS.has(k)) throw new UserError(`${where}: field '${k}' is not allowed (it would change every object's prototype)`, 2);
+    if (!hasOwn(allowed, k)) throw new UserError(`${where}: unknown field '${k}' (known: ${Object.keys(allowed).join(", ")})`, 2);
   }
 }
 
+/** Fine-tuning fields the cell sets itself: given in `finetune`, they would be silently replaced. */
+const CELL_OWNED = { model: "the cell's 'model'", data: "the cell's 'data'", outDir: "the cell's directory", seed: "the cell's 'seed'" } as const;
+
+/** Top-level shorthands of train.* that a finetune config accepts (kept in train.* in a cell, so they merge with its defaults). */
+const SHORTHANDS = ["batchSize", "learningRate", "checkpointEvery", "evalEvery", "microBatchSize", "weightDecay", "schedule", "gradClip", "workers"];
+
+/**
+ * A cell's `finetune` as the user wrote it, normalized so that merging over DEFAULT_CELL_FINETUNE keeps
+ * every value: shorthands move into train.*, train.maxSteps becomes maxSteps; fields the cell sets itself
+ * are refused.
+ */
+function normalizeCellFinetune(ftRaw: Record<string, unknown>, where: string): Record<string, unknown> {
+  const ft = { ...ftRaw };
+  if (ft.train !== undefined && !isObj(ft.train)) throw new UserError(`${where}: finetune.train must be an object`, 2);
+  const train = { ...((ft.train ?? {}) as Record<string, unknown>) };
+  for (const [k, who] of Object.entries(CELL_OWNED)) {
+    if (hasOwn(ft, k)) throw new UserError(`${where}: finetune.${k} is set by the cell (${who}); remove it from finetune`, 2);
+  }
+  // A resolved cell carries DEFAULT_FINETUNE.train's seed and maxSteps; those values stand for "not given".
+  if (hasOwn(train, "seed") && train.seed !== DEFAULT_FINETUNE.train.seed) throw new UserError(`${where}: finetune.train.seed is set by the cell (the cell's 'seed'); remove it from finetune`, 2);
+  for (const k of SHORTHANDS) {
+    if (!hasOwn(ft, k)) continue;
+    if (hasOwn(train, k) && train[k] !== ft[k]) throw new UserError(`${where}: finetune.${k} and finetune.train.${k} are both set (${JSON.stringify(ft[k])} and ${JSON.stringify(train[k])}); keep one`, 2);
+    train[k] = ft[k];
+    delete ft[k];
+  }
+  if (hasOwn(train, "maxSteps") && train.maxSteps !== DEFAULT_FINETUNE.train.maxSteps) {
+    if (hasOwn(ft, "maxSteps") && ft.maxSteps !== train.maxSteps) throw new UserError(`${where}: finetune.maxSteps and finetune.train.maxSteps are both set (${JSON.stringify(ft.maxSteps)} and ${JSON.stringify(train.maxSteps)}); keep one`, 2);
+    ft.maxSteps = train.maxSteps;
+    delete train.maxSteps;
+  }
+  if (ft.train !== undefined || Object.keys(train).length) ft.train = train;
+  return ft;
+}
+
+/**
+ * The fine-tuning config a cell trains with, resolved by the fine-tuning resolver (the one place its
+ * values are checked and defaults filled): the cell's finetune over DEFAULT_FINETUNE, with the cell's
+ * model, seed and run directory.
+ */
+export function cellFinetuneConfig(cfg: CellConfig, runDir: string, where = "cell"): FinetuneConfig {
+  const { maxSteps: _derived, ...train } = (cfg.finetune.train ?? {}) as Partial<FinetuneConfig["train"]>;
+  void _derived; // the step count lives in finetune.maxSteps (normalizeCellFinetune moved a given train.maxSteps there)
+  return resolveFinetuneConfig({ ...cfg.finetune, model: cfg.model, data: "<cell>", outDir: runDir, train: { ...train, seed: cfg.seed } }, `${where}: finetune`);
+}
+
 /** Merges `raw` over the defaults and checks every field; `where` names the file and cell in errors. */
-export function resolveCellConfig(raw: unknown, where: string): CellConfig {
+export function resolveCellConfig(input: unknown, where: string): CellConfig {
+  const raw = stripComments(input, where);
   if (!isObj(raw)) throw new UserError(`${where}: a cell must be a JSON object`, 2);
   checkKeys(raw, DEFAULT_CELL, where);
   const dataRaw = raw.data ?? DEFAULT_TASK_DATA;
@@ -149,8 +200,13 @@ export function resolveCellConfig(raw: unknown, where: string): CellConfig {
   const evRaw = raw.eval ?? {};
   if (!isObj(evRaw)) throw new UserError(`${where}: eval must be an object`, 2);
   checkKeys(evRaw, DEFAULT_CELL.eval, `${where}: eval`);
-  const ftRaw = raw.finetune ?? {};
-  if (!isObj(ftRaw)) throw new UserError(`${where}: finetune must be an object`, 2);
+  if (dataRaw.templateTypes !== undefined) {
+    if (!isObj(dataRaw.templateTypes)) throw new UserError(`${where}: data.templateTypes must be an object`, 2);
+    checkKeys(dataRaw.templateTypes, DEFAULT_TASK_DATA.templateTypes, `${where}: data.templateTypes`);
+  }
+  const ftGiven = raw.finetune ?? {};
+  if (!isObj(ftGiven)) throw new UserError(`${where}: finetune must be an object`, 2);
+  const ftRaw = normalizeCellFinetune(ftGiven, where);
   const cfg: CellConfig = {
     model: (raw.model ?? DEFAULT_CELL.model) as string,
     seed: (raw.seed ?? DEFAULT_CELL.seed) as number,
@@ -160,8 +216,8 @@ export function resolveCellConfig(raw: unknown, where: string): CellConfig {
   };
   const problem = validateCell(cfg);
   if (problem) throw new UserError(`${where}: ${problem}`, 2);
-  // The fine-tuning part is checked by the fine-tuning config's own validation.
-  resolveFinetuneConfig({ ...cfg.finetune, model: cfg.model, data: "<cell>" }, `${where}: finetune`);
+  // The fine-tuning part is checked by the fine-tuning resolver, exactly as runCell resolves it.
+  cellFinetuneConfig(cfg, "<cell>/run", where);
   return cfg;
 }
 
@@ -288,6 +344,7 @@ export interface CellOptions {
 
 export async function runCell(cfg: CellConfig, outDir: string, opts: CellOptions = {}): Promise<CellResult> {
   const say = opts.onProgress ?? (() => {});
+  checkOutputDir(outDir, "cell directory");
   writeJsonAtomic(join(outDir, "config.json"), cfg);
   const t0 = performance.now();
   const world = generateWorld(0);
@@ -298,10 +355,7 @@ export async function runCell(cfg: CellConfig, outDir: string, opts: CellOptions
   const { seen, heldOut } = cellEvalRecords(cfg, world, trainedTasks);
   say(`mixture: ${records.length} records over ${trainedTasks.length} tasks; evaluation: ${seen.length} seen-task items, ${heldOut.length} held-out-cluster items`);
   const runDir = join(outDir, "run");
-  const ft: FinetuneConfig = {
-    ...DEFAULT_FINETUNE, ...cfg.finetune, model: cfg.model, data: "<cell>", outDir: runDir,
-    lora: { ...DEFAULT_FINETUNE.lora, ...cfg.finetune.lora }, train: { ...DEFAULT_FINETUNE.train, ...cfg.finetune.train, seed: cfg.seed },
-  };
+  const ft: FinetuneConfig = cellFinetuneConfig(cfg, runDir, outDir);
   // A small eval slice of the seen items gives the loss curve; the verdict comes from generation below.
   const evalRecords = (seen.length ? seen : heldOut).slice(0, 64);
   const resume = existsSync(join(runDir, "checkpoints"));

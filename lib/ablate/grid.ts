@@ -15,10 +15,9 @@
  *   "plot": { "x": "data.perTask", "metric": "win_rate" }
  * }
  */
-import { createHash } from "node:crypto";
 import { basename, extname } from "node:path";
 import { UserError } from "../errors";
-import { readConfigFile } from "../cli/set";
+import { canonicalHash, canonicalJson, FORBIDDEN_KEYS, hasOwn, readConfigFile, stripComments } from "../config";
 import { resolveCellConfig, type CellConfig } from "./cell";
 
 /** One value of an axis: what goes into the config, and how tables, plots and ids name it. */
@@ -90,20 +89,16 @@ const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isScalar = (v: unknown) => v === null || ["string", "number", "boolean"].includes(typeof v);
 
-/** A copy of `v` without comment keys ("//", "// note", ...) at any depth. */
-export function stripComments(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(stripComments);
-  if (!isObj(v)) return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (!k.startsWith("//")) out[k] = stripComments(x);
-  return out;
-}
+export { canonicalJson, stripComments };
 
 /** `over` merged into `base`: objects recursively, everything else (arrays, scalars, null) replaced. */
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (!isObj(base) || !isObj(over)) return over === undefined ? base : over;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  for (const [k, v] of Object.entries(over)) {
+    if (FORBIDDEN_KEYS.has(k)) throw new UserError(`key '${k}' is not allowed (it would change every object's prototype)`, 2);
+    out[k] = deepMerge(hasOwn(base, k) ? base[k] : undefined, v);
+  }
   return out;
 }
 
@@ -112,15 +107,8 @@ export function setPath(obj: Record<string, unknown>, path: string, value: unkno
   return deepMerge(obj, path.split(".").reduceRight<unknown>((acc, k) => ({ [k]: acc }), value)) as Record<string, unknown>;
 }
 
-/** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  if (isObj(v)) return `{${Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(",")}}`;
-  return JSON.stringify(v) ?? "null";
-}
-
 export function configHash(config: unknown): string {
-  return createHash("sha256").update(canonicalJson(config)).digest("hex").slice(0, 8);
+  return canonicalHash(config, 8);
 }
 
 /** A value's label: given, or made from the value (lists joined with "+"). */
@@ -146,7 +134,7 @@ export function resolveGrid(input: unknown, file = "<inline>"): Grid {
   const fail = (what: string): never => {
     throw new UserError(`${file}: ${what}`, 2);
   };
-  const raw = stripComments(input);
+  const raw = stripComments(input, file);
   if (!isObj(raw)) return fail("a grid must be a JSON object");
   for (const k of Object.keys(raw)) if (!GRID_KEYS.includes(k)) fail(`unknown key '${k}' (known: ${GRID_KEYS.join(", ")})`);
   const name = raw.name ?? basename(file, extname(file));
@@ -161,6 +149,7 @@ export function resolveGrid(input: unknown, file = "<inline>"): Grid {
   const axes: Axis[] = [];
   for (const [path, list] of Object.entries(axesRaw as Record<string, unknown>)) {
     if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(path)) fail(`axis '${path}': not a dotted path into the cell config`);
+    if (path.split(".").some((k) => FORBIDDEN_KEYS.has(k))) fail(`axis '${path}': '__proto__', 'constructor' and 'prototype' are not allowed in a path`);
     if (path === "seed" && raw.seeds !== undefined) fail("axis 'seed' and 'seeds' both given: use one");
     if (!Array.isArray(list) || list.length === 0) fail(`axis '${path}': expected a non-empty list of values`);
     let labelled = false;
@@ -200,6 +189,7 @@ export function resolveGrid(input: unknown, file = "<inline>"): Grid {
     cells = (raw.cells as unknown[]).map((c, i) => {
       if (!isObj(c)) return fail(`cells[${i}]: expected an object`);
       const { name: n, ...overrides } = c;
+      for (const k of Object.keys(overrides)) if (k.split(".").some((x) => FORBIDDEN_KEYS.has(x))) fail(`cells[${i}]: key '${k}' is not allowed (it would change every object's prototype)`);
       if (typeof n !== "string" || n === "") return fail(`cells[${i}]: 'name' must be a non-empty string`);
       return { name: n, overrides };
     });

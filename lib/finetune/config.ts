@@ -4,6 +4,7 @@
  * over DEFAULT_FINETUNE and explains, in one line, the first thing that is wrong.
  */
 import { UserError } from "../errors";
+import { checkKnownKeys, hasOwn, loopLimitProblems, stripComments } from "../config";
 import { DEFAULT_LOOP, validateLoop, type LoopConfig } from "../train/trainer";
 import { DEFAULT_LORA, validateLora, type LoraConfig } from "../model/lora";
 import { getTemplate, type TemplateSpec } from "../data/templates/registry";
@@ -88,26 +89,43 @@ export function typeProblem(key: string, value: unknown, expected: unknown): str
 
 export function resolveFinetuneConfig(raw: unknown, file: string): FinetuneConfig {
   if (!isPlainObject(raw)) throw new UserError(`${file}: expected a JSON object`, 2);
-  const obj = { ...raw };
-  delete obj["//"]; // a comment line, as in experiments/*.json
+  // Comment keys ("//...") go at any depth; __proto__, constructor and prototype are refused anywhere.
+  const obj = { ...(stripComments(raw, file) as Record<string, unknown>) };
   // Spreading a string or array would turn it into keys '0', '1', ...: say what is wrong instead.
   for (const k of ["train", "lora"] as const) {
     if (obj[k] !== undefined && !isPlainObject(obj[k])) throw new UserError(`${file}: '${k}' must be an object, got ${JSON.stringify(obj[k])}`, 2);
   }
   const trainRaw = { ...((obj.train ?? {}) as Record<string, unknown>) };
-  for (const k of LOOP_SHORTHANDS) {
-    if (k in obj) {
-      trainRaw[k] = obj[k];
-      delete obj[k];
-    }
-  }
-  for (const k of Object.keys(obj)) {
-    const known = [...TOP_KEYS, ...LOOP_SHORTHANDS];
-    if (!TOP_KEYS.includes(k)) throw new UserError(`${file}: unknown key '${k}'${didYouMean(k, [...known, ...Object.keys(DEFAULT_LOOP)]) || ` (known: ${known.join(", ")})`}`, 2);
-  }
-  for (const k of Object.keys(trainRaw)) if (!(k in DEFAULT_LOOP)) throw new UserError(`${file}: unknown key 'train.${k}'${didYouMean(k, Object.keys(DEFAULT_LOOP))}`, 2);
   const loraRaw = (obj.lora ?? {}) as Record<string, unknown>;
-  for (const k of Object.keys(loraRaw)) if (!(k in DEFAULT_LORA)) throw new UserError(`${file}: unknown key 'lora.${k}'${didYouMean(k, Object.keys(DEFAULT_LORA))}`, 2);
+  // Own keys only: `in` would take '__proto__' or 'constructor' for known keys.
+  const topKnown = [...TOP_KEYS, ...LOOP_SHORTHANDS];
+  checkKnownKeys(obj, topKnown, file, "", [...topKnown, ...Object.keys(DEFAULT_LOOP)], true);
+  checkKnownKeys(trainRaw, Object.keys(DEFAULT_LOOP), file, "train.");
+  checkKnownKeys(loraRaw, Object.keys(DEFAULT_LORA), file, "lora.");
+  // Every value given is used or refused. A shorthand and its train.* key may not disagree (a --set of one
+  // would otherwise be lost to the other).
+  for (const k of LOOP_SHORTHANDS) {
+    if (!hasOwn(obj, k)) continue;
+    if (hasOwn(trainRaw, k) && trainRaw[k] !== obj[k]) {
+      throw new UserError(`${file}: '${k}' and 'train.${k}' are both set (${JSON.stringify(obj[k])} and ${JSON.stringify(trainRaw[k])}); keep one (a --set must name the key the file uses)`, 2);
+    }
+    trainRaw[k] = obj[k];
+    delete obj[k];
+  }
+  // The loop's step count is maxSteps (or derived from epochs): train.maxSteps, given, stands for maxSteps.
+  if (hasOwn(trainRaw, "maxSteps")) {
+    if (hasOwn(obj, "maxSteps") && obj.maxSteps !== trainRaw.maxSteps) {
+      throw new UserError(`${file}: 'maxSteps' and 'train.maxSteps' are both set (${JSON.stringify(obj.maxSteps)} and ${JSON.stringify(trainRaw.maxSteps)}); keep one`, 2);
+    }
+    obj.maxSteps = trainRaw.maxSteps;
+    delete trainRaw.maxSteps;
+  }
+  if (hasOwn(obj, "epochs") && obj.epochs !== DEFAULT_FINETUNE.epochs && typeof obj.maxSteps === "number" && obj.maxSteps > 0) {
+    throw new UserError(`${file}: 'epochs' (${obj.epochs}) and 'maxSteps' (${obj.maxSteps}) are both set, and maxSteps would win: drop one (maxSteps 0 trains by epochs)`, 2);
+  }
+  if (hasOwn(obj, "warmupRatio") && typeof trainRaw.warmupSteps === "number" && trainRaw.warmupSteps > 0) {
+    throw new UserError(`${file}: 'warmupRatio' and 'train.warmupSteps' are both set, and warmupSteps (${trainRaw.warmupSteps}) would win: drop one`, 2);
+  }
   const cfg: FinetuneConfig = {
     ...DEFAULT_FINETUNE, ...(obj as Partial<FinetuneConfig>),
     lora: { ...DEFAULT_LORA, ...(loraRaw as Partial<LoraConfig>) },
@@ -145,6 +163,8 @@ export function resolveFinetuneConfig(raw: unknown, file: string): FinetuneConfi
   if (!Number.isInteger(cfg.freezeAllButLast) || cfg.freezeAllButLast < 0) errors.push(`'freezeAllButLast' must be a non-negative integer`);
   if (cfg.mode === "lora") errors.push(...validateLora(cfg.lora));
   errors.push(...validateLoop({ ...cfg.train, maxSteps: Math.max(1, cfg.train.maxSteps) }).map((e) => `train.${e}`));
+  errors.push(...loopLimitProblems(cfg.train).map((e) => `'${e.replace(/ is /, "' is ")}`));
+  if (cfg.mode === "lora" && cfg.freezeAllButLast > 0) errors.push("'freezeAllButLast' applies to full fine-tuning only; with mode lora only the adapters train (set it to 0)");
   if (errors.length) throw new UserError(`${file}: ${errors[0]}`, 2);
   return cfg;
 }

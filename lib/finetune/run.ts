@@ -7,6 +7,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { writeJsonAtomic } from "../fsutil";
 import { checkOutputDir, claimRunDir } from "../rundir";
+import { memoryProblem } from "../config";
 import { SIGNAL_EXIT } from "../train/interrupt";
 import { loadModel, saveModel } from "../model/load";
 import { applyLora, freezeAllButLastBlocks, mergeLora, parameterCounts, saveLoraAdapters } from "../model/lora";
@@ -70,6 +71,8 @@ export async function finetune(cfg: FinetuneConfig, opts: FinetuneOptions = {}):
   if (cfg.maxLength > model.config.blockSize) {
     throw new UserError(`${opts.configFile ?? "finetune config"}: 'maxLength' ${cfg.maxLength} exceeds the model's context (${model.config.blockSize} tokens, n_positions in ${join(loaded.dir, "config.json")})`, 2);
   }
+  const mem = memoryProblem(model.config, Math.min(cfg.train.microBatchSize, cfg.train.batchSize), cfg.maxLength, `${opts.configFile ?? "finetune config"}: 'train.microBatchSize'`);
+  if (mem) throw new UserError(mem, 2);
   const records = opts.records ?? await loadInstructionData(cfg.data, say);
   const split = opts.evalRecords ? { train: records, eval: opts.evalRecords }
     : cfg.evalData ? { train: records, eval: await loadInstructionData(cfg.evalData, say) }

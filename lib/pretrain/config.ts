@@ -4,7 +4,7 @@
  */
 import { UserError } from "../errors";
 import { DEFAULT_LOOP, validateLoop, type LoopConfig } from "../train/trainer";
-import { didYouMean, typeProblem } from "../finetune/config";
+import { checkKnownKeys, checkTypes, isPlainObject, loopLimitProblems, memoryProblem, stripComments } from "../config";
 
 export interface PretrainConfig {
   /** Run directory: checkpoints, metrics.jsonl, the resolved config, and the final model in model/. */
@@ -51,29 +51,18 @@ export const DEFAULT_PRETRAIN: PretrainConfig = {
 
 /** Merges a parsed JSON object over the defaults, refusing unknown keys and wrong types (one line each). */
 export function resolvePretrainConfig(raw: unknown, file: string): PretrainConfig {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new UserError(`${file}: expected a JSON object`, 2);
-  const obj = { ...(raw as Record<string, unknown>) };
-  delete obj["//"]; // a comment line
-  for (const k of Object.keys(obj)) {
-    const known = Object.keys(DEFAULT_PRETRAIN);
-    if (!(k in DEFAULT_PRETRAIN)) throw new UserError(`${file}: unknown key '${k}'${didYouMean(k, known) || ` (known: ${known.join(", ")})`}`, 2);
-  }
-  if (obj.train !== undefined && (typeof obj.train !== "object" || obj.train === null || Array.isArray(obj.train))) {
+  if (!isPlainObject(raw)) throw new UserError(`${file}: expected a JSON object`, 2);
+  // Comment keys at any depth; __proto__, constructor and prototype refused; known keys checked as own keys.
+  const obj = { ...(stripComments(raw, file) as Record<string, unknown>) };
+  checkKnownKeys(obj, Object.keys(DEFAULT_PRETRAIN), file, "", Object.keys(DEFAULT_PRETRAIN), true);
+  if (obj.train !== undefined && !isPlainObject(obj.train)) {
     throw new UserError(`${file}: 'train' must be an object, got ${JSON.stringify(obj.train)}`, 2);
   }
   const trainRaw = (obj.train ?? {}) as Record<string, unknown>;
-  for (const k of Object.keys(trainRaw)) {
-    if (!(k in DEFAULT_LOOP)) throw new UserError(`${file}: unknown key 'train.${k}'${didYouMean(k, Object.keys(DEFAULT_LOOP))}`, 2);
-  }
+  checkKnownKeys(trainRaw, Object.keys(DEFAULT_LOOP), file, "train.");
   const cfg = { ...DEFAULT_PRETRAIN, ...obj, train: { ...DEFAULT_PRETRAIN.train, ...trainRaw } } as PretrainConfig;
-  for (const [k, v] of Object.entries(cfg)) {
-    const problem = typeProblem(k, v, (DEFAULT_PRETRAIN as unknown as Record<string, unknown>)[k]);
-    if (problem) throw new UserError(`${file}: ${problem}`, 2);
-  }
-  for (const [k, v] of Object.entries(cfg.train)) {
-    const problem = typeProblem(`train.${k}`, v, (DEFAULT_LOOP as unknown as Record<string, unknown>)[k]);
-    if (problem) throw new UserError(`${file}: ${problem}`, 2);
-  }
+  checkTypes(cfg, DEFAULT_PRETRAIN, file);
+  checkTypes(cfg.train, DEFAULT_LOOP, file, "train.");
   const errors = validateLoop(cfg.train).map((e) => `train.${e}`);
   for (const k of ["vocabSize", "nLayer", "nHead", "nEmbd", "blockSize", "corpusChars"] as const) {
     if (!Number.isInteger(cfg[k]) || cfg[k] <= 0) errors.push(`${k} must be a positive integer`);
@@ -81,6 +70,15 @@ export function resolvePretrainConfig(raw: unknown, file: string): PretrainConfi
   if (cfg.nEmbd % cfg.nHead !== 0) errors.push(`nEmbd (${cfg.nEmbd}) must be divisible by nHead (${cfg.nHead})`);
   if (cfg.vocabSize < 260) errors.push(`vocabSize must be at least 260 (256 bytes + special tokens)`);
   if (!(cfg.dropout >= 0 && cfg.dropout < 1)) errors.push(`dropout must be in [0, 1), got ${cfg.dropout}`);
+  errors.push(...loopLimitProblems(cfg.train));
+  // Upper bounds: a shape or corpus no machine holds is refused here, not after minutes of building it.
+  if (cfg.vocabSize > 1 << 20) errors.push(`vocabSize must be at most ${1 << 20}, got ${cfg.vocabSize}`);
+  if (cfg.blockSize > 1 << 16) errors.push(`blockSize must be at most ${1 << 16}, got ${cfg.blockSize}`);
+  if (cfg.corpusChars > 2 ** 31) errors.push(`corpusChars must be at most ${2 ** 31}, got ${cfg.corpusChars}`);
+  if (errors.length === 0) {
+    const mem = memoryProblem(cfg, Math.min(cfg.train.microBatchSize, cfg.train.batchSize), cfg.blockSize, "train.microBatchSize");
+    if (mem) errors.push(mem);
+  }
   if (errors.length) throw new UserError(`${file}: ${errors[0]}`, 2);
   return cfg;
 }

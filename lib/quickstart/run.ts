@@ -9,7 +9,7 @@ import * as aq from "arquero";
 import { writeJsonAtomic } from "../fsutil";
 import { generateWorld } from "../world/index";
 import { generateRecords, evalSet } from "../tasks/generate";
-import { DEFAULT_FINETUNE, type FinetuneConfig } from "../finetune/config";
+import { DEFAULT_FINETUNE, resolveFinetuneConfig, type FinetuneConfig } from "../finetune/config";
 import { finetune, type FinetuneReport } from "../finetune/run";
 import { runEvaluation, type EvalResult } from "../eval/pipeline";
 import { formatSummary } from "../eval/summary";
@@ -64,6 +64,18 @@ export function quickstartConfig(scale: Scale, overrides: Partial<QuickstartConf
   return { ...(scale === "full" ? full : smoke), ...overrides };
 }
 
+/**
+ * The quickstart's fine-tuning config, resolved by the fine-tuning resolver (every value checked, nothing
+ * dropped): its finetune settings with its model, seed and run directory.
+ */
+export function quickstartFinetuneConfig(cfg: QuickstartConfig): FinetuneConfig {
+  // train.maxSteps in the settings is the loop default carried along by the spread of DEFAULT_FINETUNE.train;
+  // the step count is finetune.maxSteps.
+  const { maxSteps: _derived, ...train } = cfg.finetune.train ?? {};
+  void _derived;
+  return resolveFinetuneConfig({ ...cfg.finetune, model: cfg.model, data: "<task library>", outDir: join(cfg.outDir, "run"), train: { ...train, seed: cfg.seed } }, "quickstart config");
+}
+
 export interface QuickstartResult {
   finetune: FinetuneReport;
   evaluation: EvalResult;
@@ -79,10 +91,7 @@ export async function quickstart(cfg: QuickstartConfig, callbacks: TrainerCallba
   const records = generateRecords(world, { clusters: cfg.clusters, n: cfg.perTask, split: "train", seed: cfg.seed, templateTypes: cfg.templateTypes });
   const heldOut = evalSet(world, { clusters: cfg.clusters, perTask: cfg.evalPerTask, seed: cfg.seed });
   say(`mixture: ${records.length} training records from ${cfg.clusters.length} clusters; ${heldOut.length} held-out evaluation items`);
-  const ft: FinetuneConfig = {
-    ...DEFAULT_FINETUNE, ...cfg.finetune, model: cfg.model, data: "<task library>", outDir: join(cfg.outDir, "run"),
-    lora: { ...DEFAULT_FINETUNE.lora, ...cfg.finetune.lora }, train: { ...DEFAULT_FINETUNE.train, ...cfg.finetune.train, seed: cfg.seed },
-  };
+  const ft = quickstartFinetuneConfig(cfg);
   const ftReport = await finetune(ft, { records, evalRecords: heldOut, replaceRun: true, callbacks: { ...callbacks, onMessage: callbacks.onMessage ?? say } });
   const tTrain = performance.now();
   say("evaluating the tuned model against the base (verifier judge)");
