@@ -96,11 +96,18 @@ const HEAD_BYTES = 64 * 1024;
 async function readHead(file: string): Promise<Uint8Array> {
   let handle;
   try {
+    // Only regular files: opening a FIFO with no writer blocks for ever, and a device never ends.
+    const st = await stat(file);
+    if (!st.isFile() && !st.isDirectory()) {
+      const kind = st.isFIFO() ? "a FIFO (named pipe)" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : st.isSocket() ? "a socket" : "not a regular file";
+      throw new UserError(located(file, undefined, `cannot read: it is ${kind}, not a regular file`), 2);
+    }
     handle = await open(file, "r");
     const buf = new Uint8Array(HEAD_BYTES);
     const { bytesRead } = await handle.read(buf, 0, HEAD_BYTES, 0);
     return buf.subarray(0, bytesRead);
   } catch (err) {
+    if (err instanceof UserError) throw err;
     throw new UserError(located(file, undefined, `cannot read: ${describeFsError(err)}`), 2);
   } finally {
     await handle?.close();

@@ -3,10 +3,14 @@
  * so that a model directory we write loads with `GPT2LMHeadModel.from_pretrained` and one from the hub
  * loads here. Anything of ours that HF has no field for goes under the "nanoinstruct" key.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors";
+import { readTextFileCapped } from "../fsutil";
+import { parseJsonText } from "../config";
 import { writeJsonAtomic } from "../fsutil";
+
+/** The most a model's config.json may hold (GPT-2's is under 1 KB). */
+export const MAX_MODEL_CONFIG_BYTES = 1024 * 1024;
 
 export interface GPTConfig {
   vocabSize: number;
@@ -215,18 +219,14 @@ export function readHFConfig(dir: string): HFConfigInfo {
   const file = join(dir, "config.json");
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    // A regular file of at most MAX_MODEL_CONFIG_BYTES: a link to /dev/zero or a FIFO is refused, not read for ever.
+    text = readTextFileCapped(file, MAX_MODEL_CONFIG_BYTES, "config.json");
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new UserError(`${file}: cannot read (${e.code === "ENOENT" ? "no such file" : e.code ?? e.message})`, 2);
+    if (/: no such file$/.test((err as Error).message)) throw new UserError(`${file}: cannot read (no such file)`, 2);
+    throw err;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`${file}: not valid JSON (${(err as Error).message.split("\n")[0]})`, 2);
-  }
-  return parseHFConfig(json, file);
+  // The error quotes a short escaped excerpt at most (the file may be anything, e.g. a link to /etc/passwd).
+  return parseHFConfig(parseJsonText(text, file), file);
 }
 
 /** Writes `<dir>/config.json` atomically from our config. */

@@ -197,6 +197,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return { tokens: out.completionTokens };
   }
 
+  /** A percent-encoded path segment; malformed encoding (`%E0%A4%A`) is the client's error: 400, not 500. */
+  function decodePathPart(part: string): string {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw new HttpError(400, `malformed URL: ${JSON.stringify(part.slice(0, 64))} is not valid percent-encoded UTF-8`, "invalid_request_error", null, "invalid_url");
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const t0 = performance.now();
     const path = (req.url ?? "/").split("?")[0].replace(/\/+$/, "") || "/";
@@ -204,7 +213,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       if (closing) throw new HttpError(503, "the server is shutting down", "server_error", null, "shutting_down");
       const routes: Record<string, string[]> = { "/v1/models": ["GET"], "/v1/chat/completions": ["POST"], "/v1/completions": ["POST"], "/health": ["GET"] };
-      const modelPath = path.startsWith("/v1/models/") ? decodeURIComponent(path.slice("/v1/models/".length)) : null;
+      const modelPath = path.startsWith("/v1/models/") ? decodePathPart(path.slice("/v1/models/".length)) : null;
       const allowed = routes[path] ?? (modelPath !== null ? ["GET"] : null);
       if (!allowed) throw new HttpError(404, `unknown path ${req.method} ${path}`, "invalid_request_error", null, "unknown_url");
       if (!allowed.includes(req.method ?? "")) throw new HttpError(405, `${req.method} is not allowed on ${path} (use ${allowed.join(", ")})`, "invalid_request_error", null, "method_not_allowed");

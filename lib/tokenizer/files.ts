@@ -1,7 +1,9 @@
 /** File helpers for tokenizer directories: fixed names only, readable errors, atomic writes. */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { located, UserError } from "../errors";
+import { readTextFileCapped } from "../fsutil";
+import { findJsonError } from "../data/formats/json-text";
 
 /**
  * The path of `name` inside `dir`. Only bare file names are accepted, so nothing read from a config
@@ -18,13 +20,13 @@ export function exists(path: string): boolean {
   return existsSync(path);
 }
 
+/** The most a tokenizer file may hold (GPT-2's tokenizer.json is 1.4 MB; the largest published ones are tens of MB). */
+export const MAX_TOKENIZER_FILE_BYTES = 128 * 1024 * 1024;
+
+/** A tokenizer file's text: a regular file (not a FIFO or a link to /dev/zero) of at most MAX_TOKENIZER_FILE_BYTES. */
 export function readText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(located(path, undefined, code === "ENOENT" ? "file not found" : `cannot read (${code ?? String(e)})`));
-  }
+  if (!existsSync(path)) throw new UserError(located(path, undefined, "file not found"));
+  return readTextFileCapped(path, MAX_TOKENIZER_FILE_BYTES, "tokenizer file");
 }
 
 /** Parses JSON, reporting syntax errors as `file:line: ...`. */
@@ -33,10 +35,14 @@ export function readJson(path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
+    // The engine's message quotes the text; say where instead, with a short escaped excerpt at most (the file
+    // may be anything, e.g. a link to /etc/passwd).
     const msg = (e as Error).message;
     const pos = /position (\d+)/.exec(msg);
-    const line = pos ? text.slice(0, Number(pos[1])).split("\n").length : undefined;
-    throw new UserError(located(path, line, `invalid JSON (${msg.replace(/\s*\(line \d+ column \d+\)/, "")})`));
+    const at = pos ? Number(pos[1]) : findJsonError(text)?.at;
+    const line = at !== undefined ? text.slice(0, at).split("\n").length : undefined;
+    const where = at !== undefined ? `at position ${at}, near ${JSON.stringify(text.slice(at, at + 12))}` : text.trim() === "" ? "the file is empty" : "unexpected end";
+    throw new UserError(located(path, line, `invalid JSON (${where})`));
   }
 }
 
