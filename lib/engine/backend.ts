@@ -10,7 +10,7 @@ import { repoRequire } from "../paths";
 import { UserError } from "../errors";
 import { installWasmKernels } from "./wasm-kernels";
 import { installCpuKernels } from "./cpu-kernels";
-import { nativeKernelsInfo } from "./native-kernels";
+import { blasLabel, nativeKernelsInfo } from "./native-kernels";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
@@ -60,7 +60,7 @@ async function activate(name: BackendName): Promise<EngineInfo | null> {
     installWasmKernels();
     installCpuKernels("wasm"); // JS fallbacks for our custom ops are registered only where no wasm one exists
     const blas = nativeKernelsInfo();
-    const device = blas ? `cpu (wasm + nanoinstruct native kernels, ${blas.split(" ").slice(0, 2).join(" ")})` : "cpu (wasm simd + nanoinstruct kernels)";
+    const device = blas ? `cpu (wasm + nanoinstruct native kernels, ${blasLabel(blas)})` : "cpu (wasm simd + nanoinstruct kernels)";
     return { backend: "wasm", device, package: "@tensorflow/tfjs-backend-wasm", tfjsVersion: tf.version.tfjs };
   }
   if (!(await tf.setBackend("cpu"))) return null;

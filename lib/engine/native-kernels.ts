@@ -52,6 +52,18 @@ export function nativeKernelsInfo(): string | null {
   return a ? a.blas_info().trim() : null;
 }
 
+/**
+ * The BLAS part of the device line, from nativeKernelsInfo(): "OpenBLAS 0.3.21" (name and version of
+ * OpenBLAS's long build string), or "own AVX2+FMA GEMM, no BLAS" for a build without one.
+ */
+export function blasLabel(info: string): string {
+  const text = info.trim();
+  if (/^OpenBLAS\b/.test(text)) return text.split(/\s+/).slice(0, 2).join(" ");
+  const own = /^no BLAS:?\s*(.*)$/.exec(text);
+  if (own) return `${own[1] || "own GEMM"}, no BLAS`;
+  return text;
+}
+
 /** Why the native kernels are not in use ("" when they are). */
 export function nativeKernelsUnavailableReason(): string {
   if (nativeDisabled()) return "NANOINSTRUCT_NATIVE=0";
