@@ -28,6 +28,18 @@ export function color(i: number): string {
   return PALETTE[((i % PALETTE.length) + PALETTE.length) % PALETTE.length];
 }
 
+/**
+ * `n` colours no two of which are the same: the palette when it is long enough, else hues spread evenly
+ * around the wheel in two lightnesses (a stack of 14 clusters must not reuse 8 colours).
+ */
+export function categoricalColors(n: number): string[] {
+  if (n <= PALETTE.length) return PALETTE.slice(0, n);
+  return Array.from({ length: n }, (_, i) => {
+    const hue = Math.round((210 + (360 * i) / n) % 360);
+    return `hsl(${hue}, ${i % 2 ? 55 : 70}%, ${i % 2 ? 62 : 42}%)`;
+  });
+}
+
 /** `#rrggbb` -> `rgba(r,g,b,alpha)`; used for faint raw curves and confidence bands. */
 export function withAlpha(hex: string, alpha: number): string {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);

@@ -12,6 +12,7 @@ import {
 } from "../../lib/viz/index";
 import { binValues, niceWidth } from "../../lib/viz/figures/histogram";
 import { UserError } from "../../lib/errors";
+import { categoricalColors, PALETTE } from "../../lib/viz/theme";
 
 const byName = (data: Trace[], name: string): Trace => {
   const t = data.find((d) => d.name === name);
@@ -140,6 +141,21 @@ test("mixtureComposition: several mixtures stack to 100% with one trace per sour
   const total = [0, 1].map((i) => fig.data.reduce((s, d) => s + nums(d.x)[i], 0));
   total.forEach((v) => assert.ok(Math.abs(v - 1) < 1e-12));
   assert.deepEqual(byName(fig.data, "c").x, [0, 0.5]);
+});
+
+test("mixtureComposition: 14 clusters get 14 different colours, every mixture its row label, room for the legend", () => {
+  const counts = Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`cluster_${i}`, i + 1]));
+  const mixtures = ["no cap", "cap 3000", "temperature 3"].map((name) => ({ name, counts }));
+  const fig = mixtureComposition(mixtures);
+  const colours = fig.data.map((d) => (d.marker as { color: string }).color);
+  assert.equal(new Set(colours).size, 14);
+  const yaxis = fig.layout.yaxis as { tickvals: string[]; ticktext: string[] };
+  assert.deepEqual(yaxis.tickvals, ["no cap", "cap 3000", "temperature 3"]);
+  const few = mixtureComposition(mixtures.map((m) => ({ name: m.name, counts: { a: 1, b: 2 } })));
+  assert.ok((fig.layout.height as number) >= (few.layout.height as number) + 22 * 4, "taller by the four extra legend rows");
+  // A few sources keep the colour-blind-safe palette.
+  assert.deepEqual(categoricalColors(3), [...PALETTE.slice(0, 3)]);
+  assert.equal(new Set(categoricalColors(20)).size, 20);
 });
 
 test("lengthHistogram: nice integer bins, counts add up, cutoff share reported", () => {

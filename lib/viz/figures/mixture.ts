@@ -4,7 +4,7 @@
  * compositions compare at a glance.
  */
 import { UserError } from "../../errors";
-import { baseLayout, color } from "../theme";
+import { baseLayout, categoricalColors, color } from "../theme";
 import { escapeHover } from "../text";
 import type { Figure, Trace } from "../types";
 
@@ -78,6 +78,7 @@ function compare(mixtures: readonly NamedCounts[], opts: Required<Omit<MixtureOp
     for (const [k, v] of Object.entries(m.counts)) overall.set(k, (overall.get(k) ?? 0) + (totals[i] > 0 ? v / totals[i] : 0));
   });
   const sources = [...overall.entries()].sort((a, b) => b[1] - a[1]).map(([k]) => k);
+  const colors = categoricalColors(sources.length);
   const data: Trace[] = sources.map((src, j) => {
     const share = mixtures.map((m, i) => (totals[i] > 0 ? (m.counts[src] ?? 0) / totals[i] : 0));
     return {
@@ -87,17 +88,21 @@ function compare(mixtures: readonly NamedCounts[], opts: Required<Omit<MixtureOp
       y: mixtures.map((m) => m.name),
       x: share,
       customdata: mixtures.map((m) => m.counts[src] ?? 0),
-      marker: { color: color(j) },
+      marker: { color: colors[j] },
       hovertemplate: `%{y} · ${escapeHover(src)}: %{customdata:,} ${opts.unit} (%{x:.1%})<extra></extra>`,
     };
   });
   const layout = baseLayout({
     title: opts.title,
-    height: height ?? Math.max(250, 120 + 40 * mixtures.length),
+    // Room for the bars (40 px each) and for the legend above them, which wraps about 3 entries a row.
+    height: height ?? Math.max(250, 120 + 40 * mixtures.length + 22 * Math.ceil(sources.length / 3)),
     x: { title: `share of ${opts.unit}`, tickformat: ".0%", range: [0, 1] },
     y: { type: "category" },
   });
   layout.barmode = "stack";
-  (layout.yaxis as Record<string, unknown>).autorange = "reversed"; // first mixture on top
+  const yaxis = layout.yaxis as Record<string, unknown>;
+  yaxis.autorange = "reversed"; // first mixture on top
+  // Every mixture's name, even where plotly would thin out crowded category labels.
+  Object.assign(yaxis, { tickmode: "array", tickvals: mixtures.map((m) => m.name), ticktext: mixtures.map((m) => m.name) });
   return { data, layout };
 }
