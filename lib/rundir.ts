@@ -135,14 +135,14 @@ export function claimRunDir(dir: string, opts: ClaimOptions): RunDirClaim {
     const before = runHashOf(dir);
     if (before === null) {
       if (!opts.overwrite) {
-        throw new UserError(`${dir}: exists, is not empty and is not a nanoinstruct run (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", ..." : ""}); choose a new outDir, or pass --overwrite to write the run's files into it (nothing else there is deleted)`, 1);
+        throw new UserError(`${dir}: exists, is not empty and is not a nanoinstruct run (${names.slice(0, 3).join(", ")}${names.length > 3 ? ", ..." : ""}); choose a new outDir, or pass --overwrite (overwrite: true in code) to write the run's files into it (nothing else there is deleted)`, 1);
       }
     } else if (before !== opts.configHash) {
       if (opts.resume) {
         throw new UserError(`${dir}: the run was started with a different config (hash ${before}, now ${opts.configHash}); use a new outDir or the same config`, 1);
       }
       if (!opts.overwrite && !opts.replaceRun) {
-        throw new UserError(`${dir}: holds a run of a different config (hash ${before}, now ${opts.configHash}); choose a new outDir, resume it with its own config, or pass --overwrite to start this run over it`, 1);
+        throw new UserError(`${dir}: holds a run of a different config (hash ${before}, now ${opts.configHash}); choose a new outDir, resume it with its own config, or pass --overwrite (overwrite: true in code) to start this run over it`, 1);
       }
     }
   }
