@@ -89,3 +89,53 @@ export function runProbes(model: GPT, tokenizer: Tokenizer, world: World, probes
     results,
   };
 }
+
+export interface RelationKnowledge {
+  relation: string;
+  n: number;
+  accuracy: number;
+  /** Guessing uniformly among the relation's distinct answers. */
+  chance: number;
+}
+
+export interface WorldKnowledge {
+  /** Probes over every fact with a canonical sentence (both directions for translations). */
+  n: number;
+  accuracy: number;
+  /** Mean of per-probe chance. */
+  chance: number;
+  byRelation: RelationKnowledge[];
+  /** A few misses, for the model card. */
+  misses: { prompt: string; answer: string; output: string }[];
+}
+
+/**
+ * Cloze accuracy on every fact of the world that has a canonical sentence (greedy decoding, the continuation
+ * must match exactly): what the base model knows, relation by relation.
+ */
+export function worldKnowledge(model: GPT, tokenizer: Tokenizer, probes: readonly Cloze[], batch = 32): WorldKnowledge {
+  const answers = new Map<string, Set<string>>();
+  for (const p of probes) answers.set(p.relation, (answers.get(p.relation) ?? new Set()).add(p.answer));
+  const correct: boolean[] = [];
+  const misses: WorldKnowledge["misses"] = [];
+  for (let i = 0; i < probes.length; i += batch) {
+    const part = probes.slice(i, i + batch);
+    const maxNewTokens = Math.min(12, 2 + Math.max(...part.map((p) => tokenizer.encode(p.continuation).length)));
+    const outs = generate(model, part.map((p) => tokenizer.encode(p.prompt)), { maxNewTokens, stopTokenIds: [tokenizer.eosId] }, (ids) => tokenizer.decode(ids));
+    part.forEach((p, j) => {
+      const ok = outs[j].text.startsWith(p.continuation);
+      correct.push(ok);
+      if (!ok && misses.length < 12) misses.push({ prompt: p.prompt, answer: p.answer, output: outs[j].text });
+    });
+  }
+  const byRelation: RelationKnowledge[] = [...answers.keys()].map((relation) => {
+    const idx = probes.map((p, i) => [p, i] as const).filter(([p]) => p.relation === relation).map(([, i]) => i);
+    return { relation, n: idx.length, accuracy: idx.filter((i) => correct[i]).length / idx.length, chance: 1 / answers.get(relation)!.size };
+  });
+  const n = probes.length;
+  return {
+    n, accuracy: correct.filter(Boolean).length / Math.max(1, n),
+    chance: probes.reduce((s, p) => s + 1 / answers.get(p.relation)!.size, 0) / Math.max(1, n),
+    byRelation, misses,
+  };
+}

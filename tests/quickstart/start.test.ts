@@ -14,10 +14,21 @@ test("npm start (smoke scale) writes summary.json and a report that draws", { ti
   const summary = JSON.parse(readFileSync("runs/quickstart-smoke/summary.json", "utf8"));
   for (const k of ["win_rate", "ci_low", "ci_high", "lc_win_rate", "n", "wins", "ties", "losses", "per_cluster"]) assert.ok(k in summary, k);
   assert.equal(summary.n, summary.wins + summary.ties + summary.losses);
+  // Read against floors: the format-only baseline is the headline, every cluster has its floors and answer counts.
+  assert.equal(summary.headline.win_rate, summary.vs_format_only.win_rate);
+  assert.equal(summary.vs_format_only.n, summary.n);
+  assert.deepEqual(summary.floors.map((c: { cluster: string }) => c.cluster).sort(), Object.keys(summary.per_cluster).sort());
+  for (const c of summary.floors) {
+    for (const k of ["tuned", "base", "formatOnly", "randomOption"]) assert.ok(c[k] >= 0 && c[k] <= 1, `${c.cluster}.${k}`);
+  }
+  const sentiment = summary.floors.find((c: { cluster: string }) => c.cluster === "sentiment");
+  assert.ok(sentiment.randomOption > 0 && sentiment.randomOption <= 0.5, String(sentiment.randomOption));
+  assert.ok(Object.values(sentiment.predicted as Record<string, number>).reduce((a, b) => a + b, 0) > 0);
+  assert.ok(summary.knowledge.n > 0 && summary.knowledge.clusters.every((k: string) => !["arithmetic", "sentiment", "string_transforms"].includes(k)));
   assert.ok(existsSync("runs/quickstart-smoke/run/model/model.safetensors"));
   const browser = chromiumPath();
   if (!browser) return; // the report check needs Debian's chromium (installed by scripts/setup-system.sh)
   const plots = drawnPlots(dumpDom("runs/quickstart-smoke/report.html"), "figure-");
-  assert.equal(plots.length, 2);
+  assert.equal(plots.length, 3);
   for (const p of plots) assert.ok(p.mainSvgs > 0 && p.traces > 0, `${p.id} did not draw`);
 });

@@ -16,16 +16,30 @@ export interface WinRateRow {
   ciHigh: number;
 }
 
+/** A floor drawn across one cluster's bars: what a model reaches without the skill (majority class, random option). */
+export interface FloorMark {
+  cluster: string;
+  /** In [0, 1]. */
+  value: number;
+  /** Legend name, one per kind of floor ("format-only (majority class)"). */
+  label: string;
+}
+
 export interface WinRateOptions {
   title?: string;
+  /** Floor marks per cluster (clustered charts only), drawn as horizontal dashes across the cluster's group. */
+  floors?: readonly FloorMark[];
+  /** Draw the dotted 50% "tie" line (default true; off for accuracy charts). */
+  tieLine?: boolean;
   /** What the rate is measured against, shown on the y axis ("win rate vs. base"). */
   yTitle?: string;
   height?: number;
 }
 
-export const DEFAULT_WIN_RATE: Required<Omit<WinRateOptions, "height">> = {
+export const DEFAULT_WIN_RATE: Required<Omit<WinRateOptions, "height" | "floors">> = {
   title: "Win rate",
   yTitle: "win rate",
+  tieLine: true,
 };
 
 const EPS = 1e-9;
@@ -87,6 +101,19 @@ export function winRateChart(rows: readonly WinRateRow[], options: WinRateOption
         hovertemplate: hover,
       });
     });
+    const kinds = uniqueInOrder((options.floors ?? []).map((f) => f.label));
+    kinds.forEach((label, k) => {
+      const marks = (options.floors ?? []).filter((f) => f.label === label);
+      data.push({
+        type: "scatter",
+        mode: "markers",
+        name: label,
+        x: marks.map((f) => f.cluster),
+        y: marks.map((f) => f.value),
+        marker: { symbol: "line-ew", size: 60, line: { width: 3, color: ["#d62728", "#7f7f7f", "#9467bd"][k % 3] } },
+        hovertemplate: `%{x}<br>${label} %{y:.1%}<extra></extra>`,
+      });
+    });
     const layout = makeLayout(opts, options.height);
     // Clusters in the order they first appear, whichever model lacks some of them.
     layout.xaxis = { ...(layout.xaxis as object), categoryorder: "array", categoryarray: clusters };
@@ -96,9 +123,10 @@ export function winRateChart(rows: readonly WinRateRow[], options: WinRateOption
   return { data, layout: makeLayout(opts, options.height) };
 }
 
-function makeLayout(opts: Required<Omit<WinRateOptions, "height">>, height: number | undefined) {
+function makeLayout(opts: Required<Omit<WinRateOptions, "height" | "floors">>, height: number | undefined) {
   const layout = baseLayout({ title: opts.title, height, y: { title: opts.yTitle, tickformat: ".0%", range: [0, 1] } });
   layout.bargap = 0.25;
+  if (!opts.tieLine) return layout;
   layout.shapes = [
     { type: "line", xref: "paper", x0: 0, x1: 1, yref: "y", y0: 0.5, y1: 0.5, line: { color: "#888888", width: 1, dash: "dot" } },
   ];
