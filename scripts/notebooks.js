@@ -6,7 +6,8 @@
 //   --html        also write notebooks/.executed/<name>.html
 //   --timeout N   seconds per cell
 //   --check       only check that everything needed is installed (exit 0 or 3)
-// The Python side is scripts/run_notebooks.py (nbclient), run by $NANOINSTRUCT_PYTHON or /usr/bin/python3.
+// The Python side is scripts/run_notebooks.py (nbclient), run by the Python scripts/find-python.sh finds
+// ($NANOINSTRUCT_PYTHON, an active conda env or virtualenv, python3 on PATH, /usr/bin/python3).
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -15,8 +16,17 @@ import { fileURLToPath } from "node:url";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const NOTEBOOK_DIR = join(ROOT, "notebooks");
 const DEFAULT_SCALE = "smoke";
-// Debian's Jupyter modules live in the system Python; a pyenv `python3` earlier on PATH lacks them.
-const PYTHON = process.env.NANOINSTRUCT_PYTHON || (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
+const PYTHON = findPython();
+
+/**
+ * The first Python with nbclient, nbformat and jupyter_client, in find-python.sh's order (a conda env's
+ * before the system's); when none has them, the one named or the system's, so the error names it.
+ */
+function findPython() {
+  const r = spawnSync("bash", [join(ROOT, "scripts", "find-python.sh"), "nbclient", "nbformat", "jupyter_client"], { encoding: "utf8" });
+  if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  return process.env.NANOINSTRUCT_PYTHON || (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
+}
 // tslab require()s ESM-only packages (arquero), which Node does without a flag from 20.19 on.
 const MIN_NODE = [20, 19];
 

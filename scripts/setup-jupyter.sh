@@ -15,10 +15,14 @@ for a in "$@"; do
   esac
 done
 
-# Debian's Jupyter modules are in the system Python; a pyenv python3 earlier on PATH lacks them.
-PYTHON="${NANOINSTRUCT_PYTHON:-}"
+# The same Python the notebook runner and `npm run lab` use (scripts/find-python.sh: NANOINSTRUCT_PYTHON, an
+# active conda env or virtualenv, python3 on PATH, /usr/bin/python3), else Debian's, which apt can fill.
+MODS="nbclient nbformat jupyter_client IPython"
+[ "$WANT_LAB" = 1 ] && MODS="$MODS notebook"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+PYTHON="$(bash "$HERE/find-python.sh" $MODS || true)"
 if [ -z "$PYTHON" ]; then
-  if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=python3; fi
+  if [ -n "${NANOINSTRUCT_PYTHON:-}" ]; then PYTHON="$NANOINSTRUCT_PYTHON"; elif [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=python3; fi
 fi
 PACKAGES=(jupyter-nbconvert jupyter-client python3-ipython)
 [ "$WANT_LAB" = 1 ] && PACKAGES+=(jupyter-notebook)
@@ -44,26 +48,18 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && [ "$PYTHON" = /us
   exit 1
 fi
 
-NB_PIP=""; NB_CONDA=""
-[ "$WANT_LAB" = 1 ] && NB_PIP=" notebook" && NB_CONDA=$'\n                      - notebook'
+NB_PIP=""
+[ "$WANT_LAB" = 1 ] && NB_PIP=" notebook"
 cat >&2 <<MSG
-setup-jupyter: $PYTHON lacks Jupyter's nbclient/nbformat/jupyter_client/IPython. Install them one way:
+setup-jupyter: $PYTHON lacks Jupyter's nbclient/nbformat/jupyter_client/IPython$([ "$WANT_LAB" = 1 ] && echo "/notebook"). Install them one way:
 
   Debian/Ubuntu:  sudo apt-get install -y --no-install-recommends ${PACKAGES[*]}
+                  (or, as root: npm run setup)
+
+  conda:          conda env create -f environment.yml && conda activate nanoinstruct
+                  (the repository's environment: Python, Node 20, nbclient, nbformat, jupyter_client,
+                  nbconvert, IPython and the Notebook; the runner and npm run lab find its Python by itself)
 
   pip:            python3 -m pip install nbclient nbformat jupyter_client ipython nbconvert${NB_PIP}
-                  then run with NANOINSTRUCT_PYTHON=\$(command -v python3)
-
-  conda:          conda env create -f environment.yml   (then NANOINSTRUCT_PYTHON=\$(command -v python))
-                  with environment.yml:
-                    name: nanoinstruct-jupyter
-                    channels: [conda-forge]
-                    dependencies:
-                      - python>=3.9
-                      - nbclient
-                      - nbformat
-                      - jupyter_client
-                      - nbconvert
-                      - ipython${NB_CONDA}
 MSG
 exit 1

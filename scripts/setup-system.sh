@@ -2,13 +2,14 @@
 # Installs the Debian packages nanoinstruct's tests and notebooks use, when missing and when this is a
 # root shell with apt; otherwise says what to install. Safe to run repeatedly.
 #   jupyter-nbconvert jupyter-client python3-ipython  run the notebooks (tslab kernel)
+#   jupyter-notebook                                 npm run lab (the classic Notebook)
 #   chromium                                         render check of notebooks and reports
 #   redis-server                                     the distributed ablation test
 #   clang lld                                        rebuild the wasm kernels (optional; the .wasm is committed)
 #   gcc libopenblas-dev pkg-config                   the native kernels (npm ci builds them; ~2x faster training)
 # `npm run setup -- native` installs only the last group.
 set -u
-want=(jupyter-nbconvert jupyter-client python3-ipython chromium redis-server clang lld gcc libopenblas-dev pkg-config)
+want=(jupyter-nbconvert jupyter-client python3-ipython jupyter-notebook chromium redis-server clang lld gcc libopenblas-dev pkg-config)
 [ "${1:-}" = native ] && want=(gcc libopenblas-dev pkg-config)
 missing=()
 for p in "${want[@]}"; do

@@ -12,7 +12,9 @@ import { chromiumPath, drawnPlots, dumpDom } from "../viz/chromium";
 const ROOT = resolve(import.meta.dirname, "..", "..");
 const RUNNER = join(ROOT, "scripts", "notebooks.js");
 const EXECUTED = join(ROOT, "notebooks", ".executed");
-const PYTHON = process.env.NANOINSTRUCT_PYTHON || (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
+// The Python the runner uses (scripts/find-python.sh), else the system's.
+const found = spawnSync("bash", [join(ROOT, "scripts", "find-python.sh"), "nbclient", "nbformat", "jupyter_client"], { encoding: "utf8" });
+const PYTHON = found.status === 0 ? found.stdout.trim() : process.env.NANOINSTRUCT_PYTHON || (existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3");
 const NOTEBOOK_TIMEOUT_MS = 20 * 60_000;
 
 const check = spawnSync(process.execPath, [RUNNER, "--check"], { cwd: ROOT, encoding: "utf8" });
