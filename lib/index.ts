@@ -25,9 +25,9 @@ export { loadModel, saveModel, readModelWeights, type LoadedModel, type SaveMode
 export { resolveModelDir, listBundledModels, BUNDLED_MODELS_DIR } from "./model/resolve";
 export { downloadHubModel, hubCacheDir, type HubOptions } from "./model/hub";
 export { readSafetensors, writeSafetensors, type TensorData } from "./model/safetensors";
-export { generate, DEFAULT_GENERATE, type GenerateConfig, type Generation } from "./model/generate";
+export { generate, generateAsync, DEFAULT_GENERATE, type GenerateConfig, type Generation } from "./model/generate";
 export { DEFAULT_SAMPLING, sampleToken, type SamplingConfig } from "./model/sampling";
-export { tokenLogprobs, perplexity } from "./model/score";
+export { tokenLogprobs, tokenLogprobsAsync, perplexity } from "./model/score";
 
 // Instruction data: formats, records, validation, statistics.
 export * from "./data/record";
@@ -74,12 +74,12 @@ export {
 export { registerTaskSource, TASKS_SOURCE } from "./tasks/mixture-source";
 
 // Training.
-export { train, evaluate, arraySource, DEFAULT_LOOP, validateLoop, type LoopConfig, type RowSource, type TrainerCallbacks, type TrainResult } from "./train/trainer";
-export { AdamW, DEFAULT_ADAMW, decays, globalNorm } from "./train/optimizer";
+export { train, evaluate, evaluateAsync, arraySource, DEFAULT_LOOP, validateLoop, type LoopConfig, type RowSource, type TrainerCallbacks, type TrainResult } from "./train/trainer";
+export { AdamW, DEFAULT_ADAMW, decays, globalNorm, globalNormAsync } from "./train/optimizer";
 export { lrAt, type ScheduleName } from "./train/schedule";
 export { rowsToBatch, type Row } from "./train/batch";
 export { MetricsLog, type StepMetrics, type EvalMetrics } from "./train/metrics";
-export { lossAndGradients, type TensorBatch } from "./train/step";
+export { lossAndGradients, lossAndGradientsAsync, type TensorBatch } from "./train/step";
 
 // Pretraining the bundled base model.
 export { pretrain } from "./pretrain/run";

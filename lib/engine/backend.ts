@@ -1,9 +1,11 @@
 /**
  * Backend selection: the only place in nanoinstruct that imports a TF.js backend package.
  *
- * Order: `tensorflow` through @tensorflow/tfjs-node-gpu (when installed and CUDA loads), then
- * @tensorflow/tfjs-node, then `wasm` (with nanoinstruct's own SIMD kernels), then `cpu`.
- * NANOINSTRUCT_BACKEND=tensorflow|wasm|cpu forces one; forcing one that cannot load is an error.
+ * Order: `tensorflow` through @tensorflow/tfjs-node-gpu (when installed and CUDA loads), then `webgpu` on a
+ * hardware adapter (Dawn through the optional `webgpu` package; probed only where a GPU device exists, see
+ * webgpu.ts), then @tensorflow/tfjs-node, then `wasm` (with nanoinstruct's own SIMD kernels), then `cpu`.
+ * NANOINSTRUCT_BACKEND=tensorflow|webgpu|wasm|cpu forces one (`webgpu` then also takes a software adapter,
+ * Mesa's llvmpipe); forcing one that cannot load is an error.
  */
 import * as tf from "@tensorflow/tfjs";
 import { repoRequire } from "../paths";
@@ -11,9 +13,10 @@ import { UserError } from "../errors";
 import { installWasmKernels } from "./wasm-kernels";
 import { installCpuKernels } from "./cpu-kernels";
 import { blasLabel, nativeKernelsInfo } from "./native-kernels";
+import type { AdapterInfo } from "./webgpu";
 
-export type BackendName = "tensorflow" | "wasm" | "cpu";
-export const BACKENDS: readonly BackendName[] = ["tensorflow", "wasm", "cpu"];
+export type BackendName = "tensorflow" | "webgpu" | "wasm" | "cpu";
+export const BACKENDS: readonly BackendName[] = ["tensorflow", "webgpu", "wasm", "cpu"];
 
 export interface EngineInfo {
   /** The TF.js backend in use. */
@@ -26,6 +29,8 @@ export interface EngineInfo {
   /** The npm package that provides the backend. */
   package: string;
   tfjsVersion: string;
+  /** On webgpu: the adapter (vendor, architecture, driver, software or hardware). */
+  adapter?: AdapterInfo;
 }
 
 let current: EngineInfo | null = null;
@@ -42,12 +47,52 @@ function tryRequire(name: string): boolean {
   }
 }
 
-async function activate(name: BackendName): Promise<EngineInfo | null> {
+/**
+ * TF.js's webgpu readSync (dataSync, arraySync) needs OffscreenCanvas, which Node lacks: it would fail with
+ * "OffscreenCanvas is not defined". Values already on the host are still returned; otherwise this says what
+ * to use instead.
+ */
+function refuseSyncReads(): void {
+  const be = tf.backend() as unknown as { readSync(id: object): unknown; tensorMap: { get(id: object): { values?: unknown } } };
+  be.readSync = (dataId: object) => {
+    const values = be.tensorMap.get(dataId)?.values;
+    if (values != null) return values;
+    throw new UserError("the webgpu backend cannot read a tensor synchronously in Node (dataSync); this command needs "
+      + "an async read (await tensor.data(), generateAsync, evaluateAsync, tokenLogprobsAsync) or another backend");
+  };
+}
+
+/** Why forcing webgpu failed, for the error message. */
+let webgpuWhy = "";
+
+/**
+ * `gpuOnly`: automatic selection's first pass (tfjs-node-gpu only; webgpu only on a hardware adapter, and
+ * only probed where a GPU device exists). Otherwise: tfjs-node too, and webgpu on a software adapter.
+ */
+async function activate(name: BackendName, gpuOnly = false): Promise<EngineInfo | null> {
+  if (name === "webgpu") {
+    // Loaded only here: the default CPU path never imports Dawn or TF.js's webgpu backend.
+    const gpu = await import("./webgpu");
+    if (gpuOnly && !gpu.mayHaveGpu()) return null;
+    const adapter = await gpu.prepareWebGPU(!gpuOnly);
+    if (!adapter) {
+      webgpuWhy = gpu.webgpuFailure();
+      return null;
+    }
+    try {
+      if (!(await tf.setBackend("webgpu"))) return null;
+    } catch (e) {
+      webgpuWhy = `TF.js's webgpu backend did not start: ${(e as Error).message.split("\n")[0]}`;
+      return null;
+    }
+    refuseSyncReads();
+    return { backend: "webgpu", device: gpu.describeAdapter(adapter), package: "@tensorflow/tfjs-backend-webgpu", tfjsVersion: tf.version.tfjs, adapter };
+  }
   if (name === "tensorflow") {
     // tfjs-node(-gpu) registers the `tensorflow` backend when required; neither is a hard dependency.
     let pkg = "";
     if (tryRequire("@tensorflow/tfjs-node-gpu")) pkg = "@tensorflow/tfjs-node-gpu";
-    else if (tryRequire("@tensorflow/tfjs-node")) pkg = "@tensorflow/tfjs-node";
+    else if (!gpuOnly && tryRequire("@tensorflow/tfjs-node")) pkg = "@tensorflow/tfjs-node";
     if (!pkg || !tf.findBackendFactory("tensorflow")) return null;
     if (!(await tf.setBackend("tensorflow"))) return null;
     installCpuKernels("tensorflow");
@@ -86,13 +131,14 @@ export async function initEngine(prefer?: BackendName): Promise<EngineInfo> {
       if (!info) {
         const hint = forced === "tensorflow"
           ? " (install @tensorflow/tfjs-node, or @tensorflow/tfjs-node-gpu with CUDA; see README)"
-          : "";
+          : forced === "webgpu" ? `: ${webgpuWhy || "no adapter"} (see docs/GPU.md)` : "";
         throw new UserError(`backend '${forced}' is not available${hint}`);
       }
       return info;
     }
-    for (const name of BACKENDS) {
-      const info = await activate(name);
+    // A GPU first (CUDA through tfjs-node-gpu, then a hardware WebGPU adapter), then the CPU backends.
+    for (const [name, gpuOnly] of [["tensorflow", true], ["webgpu", true], ["tensorflow", false], ["wasm", false], ["cpu", false]] as const) {
+      const info = await activate(name, gpuOnly);
       if (info) return info;
     }
     throw new UserError("no TF.js backend could be initialized");

@@ -63,6 +63,59 @@ export function generate(
   decode?: (ids: number[]) => string,
   onToken?: OnToken,
 ): Generation[] {
+  const it = generation(model, prompts, overrides, decode, onToken);
+  let ok = false;
+  try {
+    let r = it.next();
+    while (!r.done) {
+      const t = r.value;
+      const rows = t.dataSync() as Float32Array;
+      t.dispose();
+      r = it.next(rows);
+    }
+    ok = true;
+    return r.value;
+  } finally {
+    if (!ok) it.return([]); // runs the loop's cleanup (the KV cache)
+  }
+}
+
+/**
+ * generate() reading logits asynchronously: required on the webgpu backend (Node has no synchronous read
+ * from a GPU), and the same tokens as generate() on every backend.
+ */
+export async function generateAsync(
+  model: GPT,
+  prompts: number[][],
+  overrides: Partial<GenerateConfig> = {},
+  decode?: (ids: number[]) => string,
+  onToken?: OnToken,
+): Promise<Generation[]> {
+  const it = generation(model, prompts, overrides, decode, onToken);
+  let ok = false;
+  try {
+    let r = it.next();
+    while (!r.done) {
+      const t = r.value;
+      const rows = (await t.data()) as Float32Array;
+      t.dispose();
+      r = it.next(rows);
+    }
+    ok = true;
+    return r.value;
+  } finally {
+    if (!ok) it.return([]);
+  }
+}
+
+/** The decoding loop: yields each step's last-position logits (B, 1, V) and is handed back their values. */
+function* generation(
+  model: GPT,
+  prompts: number[][],
+  overrides: Partial<GenerateConfig>,
+  decode?: (ids: number[]) => string,
+  onToken?: OnToken,
+): Generator<tf.Tensor, Generation[], Float32Array> {
   const cfg: GenerateConfig = { ...DEFAULT_GENERATE, ...overrides };
   const errors = validateGenerate(cfg);
   if (errors.length) throw new Error(`generate: ${errors.join("; ")}`);
@@ -141,8 +194,7 @@ export function generate(
         const logits = model.forward(idx, { cache, positions: pos, attentionBias: bias }); // (B, T, V)
         return tf.slice(logits, [0, T - 1, 0], [B, 1, V]);
       });
-      const rows = last.dataSync() as Float32Array;
-      last.dispose();
+      const rows = yield last;
       for (let b = 0; b < B; b++) {
         if (done[b] !== null) continue;
         accept(b, sampleToken(rows, b * V, V, cfg, randoms[b]));

@@ -7,14 +7,33 @@ import type { GPT } from "./gpt";
  * float64 on the host from the model's logits (log-softmax with the max subtracted).
  */
 export function tokenLogprobs(model: GPT, ids: number[]): number[] {
-  if (ids.length < 2) return [];
+  const logits = scoreLogits(model, ids);
+  if (!logits) return [];
+  const data = logits.dataSync() as Float32Array;
+  logits.dispose();
+  return fromLogits(data, ids, model.config.vocabSize);
+}
+
+/** tokenLogprobs reading the logits asynchronously (what the webgpu backend needs; the same numbers elsewhere). */
+export async function tokenLogprobsAsync(model: GPT, ids: number[]): Promise<number[]> {
+  const logits = scoreLogits(model, ids);
+  if (!logits) return [];
+  const data = (await logits.data()) as Float32Array;
+  logits.dispose();
+  return fromLogits(data, ids, model.config.vocabSize);
+}
+
+function scoreLogits(model: GPT, ids: number[]): tf.Tensor | null {
+  if (ids.length < 2) return null;
   if (ids.length > model.config.blockSize) {
     throw new Error(`${ids.length} tokens exceed the model's context of ${model.config.blockSize}`);
   }
-  const V = model.config.vocabSize, T = ids.length;
-  const logits = tf.tidy(() => model.forward(tf.tensor2d([ids], [1, T], "int32")));
-  const data = logits.dataSync() as Float32Array;
-  logits.dispose();
+  const T = ids.length;
+  return tf.tidy(() => model.forward(tf.tensor2d([ids], [1, T], "int32")));
+}
+
+function fromLogits(data: Float32Array, ids: number[], V: number): number[] {
+  const T = ids.length;
   const out: number[] = [];
   for (let t = 0; t < T - 1; t++) {
     const off = t * V;

@@ -50,6 +50,19 @@ export function globalNorm(grads: Iterable<tf.Tensor>, scale = 1): number {
   return Math.sqrt(sumSq) * Math.abs(scale);
 }
 
+/** globalNorm, reading the sum asynchronously (the webgpu backend has no synchronous read in Node). */
+export async function globalNormAsync(grads: Iterable<tf.Tensor>, scale = 1): Promise<number> {
+  if (canUpdateInPlace()) return globalNorm(grads, scale);
+  const parts = [...grads];
+  if (parts.length === 0) return 0;
+  // Added one by one, in order (what addN computes): WebGPU's AddN binds every input as a storage buffer,
+  // and past the device's per-stage limit (8 by default) it fails validation and returns garbage.
+  const total = tf.tidy(() => parts.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b)));
+  const sumSq = (await total.data())[0];
+  total.dispose();
+  return Math.sqrt(sumSq) * Math.abs(scale);
+}
+
 /** A zero variable that owns its buffer alone (the in-place update writes into it). */
 function ownedZeros(shape: number[]): tf.Variable {
   const z = tf.zeros(shape);

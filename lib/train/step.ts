@@ -36,15 +36,31 @@ export interface Gradients {
  * parameters). LoRA passes its adapter variables instead.
  */
 export function lossAndGradients(model: GPT, batch: TensorBatch, params?: Map<string, tf.Variable>, opts: ForwardOptions = {}): Gradients {
+  const { value, grads } = differentiate(model, batch, params, opts);
+  const lossSum = value.dataSync()[0];
+  value.dispose();
+  return { lossSum, grads };
+}
+
+/**
+ * lossAndGradients reading the loss asynchronously: the only way on the webgpu backend, where Node has no
+ * synchronous read; on wasm and cpu the same numbers at the same cost.
+ */
+export async function lossAndGradientsAsync(model: GPT, batch: TensorBatch, params?: Map<string, tf.Variable>, opts: ForwardOptions = {}): Promise<Gradients> {
+  const { value, grads } = differentiate(model, batch, params, opts);
+  const lossSum = (await value.data())[0];
+  value.dispose();
+  return { lossSum, grads };
+}
+
+function differentiate(model: GPT, batch: TensorBatch, params: Map<string, tf.Variable> | undefined, opts: ForwardOptions) {
   const entries = [...(params ?? model.params).entries()].filter(([, v]) => v.trainable);
   const byVar = new Map(entries.map(([name, v]) => [v.name, name]));
   const { value, grads } = tf.variableGrads(
     () => model.lossSum(batch.inputs, batch.labels, { ...opts, positions: batch.positions, attentionBias: batch.attentionBias }),
     entries.map(([, v]) => v),
   );
-  const lossSum = value.dataSync()[0];
-  value.dispose();
   const named = new Map<string, tf.Tensor>();
   for (const [varName, g] of Object.entries(grads)) named.set(byVar.get(varName) ?? varName, g);
-  return { lossSum, grads: named };
+  return { value, grads: named };
 }

@@ -14,8 +14,8 @@ import type { GPT } from "../model/gpt";
 import { crossEntropyPerToken, IGNORE_INDEX } from "../engine/ops";
 import { splitmix32 } from "../model/init";
 import { UserError } from "../errors";
-import { AdamW, globalNorm } from "./optimizer";
-import { lossAndGradients, disposeBatch } from "./step";
+import { AdamW, globalNormAsync } from "./optimizer";
+import { lossAndGradientsAsync, disposeBatch } from "./step";
 import { rowsToBatch, microBatches, type Row } from "./batch";
 import { lrAt, type ScheduleName } from "./schedule";
 import { listCheckpoints, pruneCheckpoints, readCheckpoint, writeCheckpoint } from "./checkpoint";
@@ -175,22 +175,48 @@ function epochOrder(n: number, seed: number, epoch: number): Int32Array {
 
 /** Mean loss, perplexity and token accuracy over trained tokens of (up to evalRows of) a source. */
 export function evaluate(model: GPT, source: RowSource, microBatchSize: number, evalRows = 0, padId = 0): Omit<EvalMetrics, "type" | "step"> {
+  const it = evaluation(model, source, microBatchSize, evalRows, padId);
+  let r = it.next();
+  while (!r.done) {
+    const t = r.value;
+    const v = t.dataSync()[0];
+    t.dispose();
+    r = it.next(v);
+  }
+  return r.value;
+}
+
+/** evaluate() reading results asynchronously (what the webgpu backend needs; the same numbers elsewhere). */
+export async function evaluateAsync(model: GPT, source: RowSource, microBatchSize: number, evalRows = 0, padId = 0): Promise<Omit<EvalMetrics, "type" | "step">> {
+  const it = evaluation(model, source, microBatchSize, evalRows, padId);
+  let r = it.next();
+  while (!r.done) {
+    const t = r.value;
+    const v = (await t.data())[0];
+    t.dispose();
+    r = it.next(v);
+  }
+  return r.value;
+}
+
+/** The evaluation loop; it yields scalar tensors and is handed back their values (read sync or async). */
+function* evaluation(model: GPT, source: RowSource, microBatchSize: number, evalRows: number, padId: number): Generator<tf.Tensor, Omit<EvalMetrics, "type" | "step">, number> {
   const n = evalRows > 0 ? Math.min(evalRows, source.size) : source.size;
   let lossSum = 0, correct = 0, tokens = 0;
   for (let start = 0; start < n; start += microBatchSize) {
     const rows: Row[] = [];
     for (let i = start; i < Math.min(n, start + microBatchSize); i++) rows.push(source.row(i));
     const batch = rowsToBatch(rows, padId);
-    const [ls, ok] = tf.tidy(() => {
+    const [loss, hit] = tf.tidy(() => {
       const [B, T] = batch.inputs.shape;
       const logits = model.forward(batch.inputs, { positions: batch.positions, attentionBias: batch.attentionBias }).reshape([B * T, -1]) as tf.Tensor2D;
       const labels = batch.labels.reshape([B * T]) as tf.Tensor1D;
       const loss = tf.sum(crossEntropyPerToken(logits, labels));
       const hit = tf.sum(tf.cast(tf.logicalAnd(tf.equal(tf.argMax(logits, 1), labels), tf.notEqual(labels, IGNORE_INDEX)), "float32"));
-      return [loss.dataSync()[0], hit.dataSync()[0]];
+      return [loss, hit];
     });
-    lossSum += ls;
-    correct += ok;
+    lossSum += yield loss;
+    correct += yield hit;
     tokens += batch.trainedTokens;
     disposeBatch(batch);
   }
@@ -267,7 +293,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   };
   const runEval = async (): Promise<EvalMetrics | null> => {
     if (!opts.eval || opts.eval.size === 0) return null;
-    const m: EvalMetrics = { type: "eval", step, ...evaluate(model, opts.eval, cfg.microBatchSize, cfg.evalRows, cfg.padId) };
+    const m: EvalMetrics = { type: "eval", step, ...(await evaluateAsync(model, opts.eval, cfg.microBatchSize, cfg.evalRows, cfg.padId)) };
     log.append(m);
     await cb.onEval?.(m);
     return m;
@@ -286,7 +312,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const rowTokens = opts.train.row(0).inputIds.length;
   const estimatedFlops = 6 * model.parameterCount() * cfg.batchSize * rowTokens * (cfg.maxSteps - step);
   const workers = cfg.workers === 0 ? (estimatedFlops > 2e11 ? autoWorkers() : 1) : cfg.workers;
-  const parallel = workers > 1 && opts.params === undefined && [...model.params.values()].every((v) => v.trainable);
+  // Worker threads are for CPU backends; on a GPU (webgpu, tfjs-node-gpu) one process owns the device.
+  const cpuBackend = tf.getBackend() === "wasm" || tf.getBackend() === "cpu";
+  const parallel = workers > 1 && cpuBackend && opts.params === undefined && [...model.params.values()].every((v) => v.trainable);
   const micro = parallel ? Math.min(cfg.microBatchSize, Math.ceil(cfg.batchSize / workers)) : Math.min(cfg.microBatchSize, cfg.batchSize);
   const pool = parallel ? await ReplicaPool.create(model, workers, Math.ceil(cfg.batchSize / micro), cfg.padId) : null;
   if (pool) cb.onMessage?.(`training on ${pool.size} worker threads (micro-batches of ${micro} rows)`);
@@ -302,7 +330,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       ({ lossSum, tokens, grads } = await pool.gradients(microBatches(rows, micro), cfg.seed * 100003 + step));
     } else for (const part of microBatches(rows, micro)) {
       const batch = rowsToBatch(part, cfg.padId);
-      const g = lossAndGradients(model, batch, params, { training: true, dropoutSeed: cfg.seed * 100003 + step });
+      const g = await lossAndGradientsAsync(model, batch, params, { training: true, dropoutSeed: cfg.seed * 100003 + step });
       lossSum += g.lossSum;
       tokens += batch.trainedTokens;
       disposeBatch(batch);
@@ -319,7 +347,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     rowsSeen += cfg.batchSize;
     step += 1;
     const scale = tokens > 0 ? 1 / tokens : 0;
-    const norm = globalNorm(grads.values(), scale);
+    const norm = await globalNormAsync(grads.values(), scale);
     const loss = tokens > 0 ? lossSum / tokens : NaN;
     const lr = lrAt(step, sched);
     let skipped = false;

@@ -1,7 +1,7 @@
 import type { Command } from "../command";
 import { num, parse, required } from "../args";
 import { loadModel } from "../../model/load";
-import { generate } from "../../model/generate";
+import { generateAsync } from "../../model/generate";
 import { UserError } from "../../errors";
 
 const command: Command = {
@@ -41,7 +41,7 @@ const command: Command = {
     const decoder = values.json ? null : tokenizer.streamDecoder();
     if (!values.json) process.stdout.write(prompt);
     const t0 = performance.now();
-    const [g] = generate(model, [promptIds], { ...cfg, stopTokenIds: [tokenizer.eosId] }, (x) => tokenizer.decode(x),
+    const [g] = await generateAsync(model, [promptIds], { ...cfg, stopTokenIds: [tokenizer.eosId] }, (x) => tokenizer.decode(x),
       decoder ? (_, id) => process.stdout.write(decoder.push(id)) : undefined);
     const seconds = (performance.now() - t0) / 1000;
     if (values.json) {

@@ -23,6 +23,8 @@ const command: Command = {
       backend: engine.backend,
       device: engine.device,
       tfjs: engine.tfjsVersion,
+      // on webgpu: vendor, architecture, device, driver description, Dawn backend, software or hardware
+      adapter: engine.adapter ?? null,
       // on wasm: whether the native build of our kernels runs, and if not, why
       nativeKernels: engine.backend !== "wasm" ? null : nativeKernelsInfo() ?? `not in use: ${nativeKernelsUnavailableReason()}`,
     };
@@ -34,6 +36,8 @@ const command: Command = {
       console.log(`tokenizer   ${tokenizer.vocabSize} tokens, eos ${tokenizer.eosId}, pad ${tokenizer.padId ?? "none"}`);
       console.log(`backend     ${engine.backend} — ${engine.device} (tfjs ${engine.tfjsVersion})`);
       if (report.nativeKernels !== null) console.log(`kernels     native: ${report.nativeKernels}`);
+      const a = engine.adapter;
+      if (a) console.log(`adapter     ${a.software ? "software" : "hardware"}: vendor '${a.vendor}', architecture '${a.architecture}', device '${a.device}', driver '${a.description}' (dawn ${a.dawnBackend}${a.compatibility ? ", compatibility mode" : ""})`);
     }
     model.dispose();
     return 0;

@@ -1,7 +1,7 @@
 import type { Command } from "../command";
 import { parse, required } from "../args";
 import { loadModel } from "../../model/load";
-import { perplexity, tokenLogprobs } from "../../model/score";
+import { perplexity, tokenLogprobsAsync } from "../../model/score";
 import { UserError } from "../../errors";
 
 const command: Command = {
@@ -19,7 +19,7 @@ const command: Command = {
     const ids = tokenizer.encode(text);
     if (ids.length < 2) throw new UserError(`--text encodes to ${ids.length} token(s); scoring needs at least 2`, 2);
     if (ids.length > model.config.blockSize) throw new UserError(`--text is ${ids.length} tokens; the model's context is ${model.config.blockSize}`, 2);
-    const logprobs = tokenLogprobs(model, ids);
+    const logprobs = await tokenLogprobsAsync(model, ids);
     const { nll, perplexity: ppl } = perplexity(logprobs);
     if (values.json) console.log(JSON.stringify({ ids, logprobs, nll, perplexity: ppl }));
     else {

@@ -1,0 +1,136 @@
+// The WebGPU backend (Dawn through the optional `webgpu` package) against TF.js's cpu backend: every
+// operation the model trains and generates with, values and gradients. On a machine without a GPU it runs
+// on Mesa's llvmpipe (scripts/setup-system.sh installs it); without Mesa or the package, it skips with
+// the reason. The training runs (loss curve against cpu, LoRA, cross-backend resume) are in
+// tests/finetune/webgpu-train.test.ts.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as tf from "@tensorflow/tfjs";
+import { initEngine } from "../../lib/engine/backend";
+import { causalSelfAttention, cachedAttention, crossEntropyPerToken, embedTokens, embedTrainable, geluTanh, layerNorm, linear, IGNORE_INDEX } from "../../lib/engine/ops";
+import { normalSamples } from "../../lib/model/init";
+import { loadModel } from "../../lib/model/load";
+import { generate, generateAsync } from "../../lib/model/generate";
+import { tokenLogprobs, tokenLogprobsAsync } from "../../lib/model/score";
+import { webgpuProblem } from "./webgpu-available";
+
+const skip = await webgpuProblem();
+
+type Arr = { data: Float32Array | Int32Array; shape: number[]; dtype?: "float32" | "int32" };
+
+function rand(shape: number[], seed: number, std = 1): Arr {
+  return { data: normalSamples(shape.reduce((a, b) => a * b, 1), std, seed), shape };
+}
+
+/** Runs f on a backend with fresh tensors made from `inputs`; returns every output as a flat array (read async). */
+async function onBackend(backend: "cpu" | "webgpu", inputs: Arr[], f: (...xs: tf.Tensor[]) => tf.Tensor[]): Promise<Float32Array[]> {
+  await initEngine(backend);
+  const xs = inputs.map((a) => tf.tensor(a.data, a.shape, a.dtype ?? "float32"));
+  const outs = f(...xs);
+  const res: Float32Array[] = [];
+  for (const o of outs) res.push(Float32Array.from(await o.data()));
+  tf.dispose([...xs, ...outs]);
+  return res;
+}
+
+function assertClose(a: Float32Array, b: Float32Array, tol: number, what: string): void {
+  assert.equal(a.length, b.length, `${what}: lengths differ`);
+  let worst = 0, at = -1;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i]));
+    if (!(d <= worst)) { worst = d; at = i; }
+  }
+  assert.ok(worst <= tol, `${what}: max relative difference ${worst} at ${at} (webgpu ${a[at]}, cpu ${b[at]})`);
+}
+
+/** Values of f and the gradients of sum(f * w) for a fixed random w, on both backends. */
+async function compare(name: string, inputs: Arr[], f: (...xs: tf.Tensor[]) => tf.Tensor, differentiable: number[], tol = 2e-5) {
+  const run = (...xs: tf.Tensor[]): tf.Tensor[] => {
+    const y = f(...xs);
+    if (differentiable.length === 0) return [y];
+    const w = tf.tensor(normalSamples(y.size, 1, 99), y.shape);
+    const g = tf.grads((...ds: tf.Tensor[]) => tf.sum(tf.mul(f(...xs.map((t, i) => (differentiable.includes(i) ? ds[differentiable.indexOf(i)] : t))), w)));
+    const grads = g(differentiable.map((i) => xs[i]));
+    w.dispose();
+    return [y, ...grads];
+  };
+  const cpu = await onBackend("cpu", inputs, run);
+  const gpu = await onBackend("webgpu", inputs, run);
+  cpu.forEach((c, i) => assertClose(gpu[i], c, tol, `${name} ${i === 0 ? "value" : `gradient ${differentiable[i - 1]}`}`));
+}
+
+test("webgpu: the engine names the adapter", { skip }, async () => {
+  const info = await initEngine("webgpu");
+  assert.equal(info.backend, "webgpu");
+  assert.ok(info.adapter, "adapter info");
+  assert.equal(typeof info.adapter.software, "boolean");
+  assert.match(info.device, /webgpu: /);
+});
+
+test("webgpu: matMul (every transpose), gather and its gradient", { skip }, async () => {
+  for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    const a = rand(ta ? [3, 29, 37] : [3, 37, 29], 1), b = rand(tb ? [3, 41, 29] : [3, 29, 41], 2);
+    await compare(`matMul ta=${ta} tb=${tb}`, [a, b], (x, y) => tf.matMul(x, y, ta, tb), [0, 1], 1e-4);
+  }
+  const ids: Arr = { data: Int32Array.from([3, 1, 3, 0, 9, 3]), shape: [2, 3], dtype: "int32" };
+  await compare("gather", [rand([10, 6], 7), ids], (w, i) => tf.gather(w, i), [0]);
+});
+
+test("webgpu: linear, GELU, layer norm with gradients", { skip }, async () => {
+  await compare("linear", [rand([19, 24], 8), rand([24, 13], 9), rand([13], 10)],
+    (x, w, b) => linear(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), [0, 1, 2], 1e-4);
+  await compare("gelu", [rand([7, 33], 11, 3)], (x) => geluTanh(x), [0], 1e-5);
+  await compare("layerNorm", [rand([2, 9, 40], 12, 2), rand([40], 13), rand([40], 14)],
+    (x, g, b) => layerNorm(x, g, b, 1e-5), [0, 1, 2], 1e-4);
+});
+
+test("webgpu: causal self-attention with and without a mask, and the cached path", { skip }, async () => {
+  await compare("attention", [rand([2, 11, 36], 15)], (qkv) => causalSelfAttention(qkv as tf.Tensor3D, 3), [0], 5e-5);
+  const bias = new Float32Array(2 * 11 * 11);
+  for (let i = 0; i < bias.length; i++) if ((i * 7) % 5 === 0 && i % 11 !== Math.floor(i / 11) % 11) bias[i] = -1e9;
+  await compare("attention+bias", [rand([2, 11, 36], 16), { data: bias, shape: [2, 1, 11, 11] }],
+    (qkv, b) => causalSelfAttention(qkv as tf.Tensor3D, 3, b), [0], 5e-5);
+  const run = (x: tf.Tensor) => {
+    const last = tf.slice(x, [0, 6, 0], [2, 4, 24]) as tf.Tensor3D;
+    const keys = tf.slice(x, [0, 0, 8], [2, 10, 8]) as tf.Tensor3D, values = tf.slice(x, [0, 0, 16], [2, 10, 8]) as tf.Tensor3D;
+    return [tf.slice(causalSelfAttention(x as tf.Tensor3D, 2), [0, 6, 0], [2, 4, 8]), cachedAttention(last, keys, values, 2)];
+  };
+  const [full, cached] = await onBackend("webgpu", [rand([2, 10, 24], 17)], run);
+  assertClose(cached, full, 1e-5, "webgpu cached vs full");
+});
+
+test("webgpu: cross-entropy with ignored labels; embeddings and their gradients", { skip }, async () => {
+  const labels: Arr = { data: Int32Array.from([4, IGNORE_INDEX, 0, 7, IGNORE_INDEX, 2]), shape: [6], dtype: "int32" };
+  await compare("xent", [rand([6, 8], 18, 3), labels], (l, y) => crossEntropyPerToken(l as tf.Tensor2D, y as tf.Tensor1D), [0], 1e-5);
+  const [loss] = await onBackend("webgpu", [rand([6, 8], 18, 3), labels], (l, y) => [crossEntropyPerToken(l as tf.Tensor2D, y as tf.Tensor1D)]);
+  assert.equal(loss[1], 0);
+  assert.equal(loss[4], 0);
+  const ids: Arr = { data: Int32Array.from([3, 1, 3, 0, 9, 3, 2, 2]), shape: [2, 4], dtype: "int32" };
+  await compare("embedTrainable", [rand([10, 6], 19), rand([7, 6], 20), ids], (wte, wpe, i) => embedTrainable(wte, wpe, i as tf.Tensor2D, 2), [0, 1]);
+  const pos: Arr = { data: Int32Array.from([0, 1, 2, 3, 0, 0, 1, 2]), shape: [2, 4], dtype: "int32" };
+  await compare("embedTokens", [rand([10, 6], 19), rand([7, 6], 20), ids, pos], (wte, wpe, i, p) => embedTokens(wte, wpe, i as tf.Tensor2D, p as tf.Tensor2D, 0), []);
+});
+
+test("webgpu: KV-cache generation and scoring equal cpu's; sync reads fail with one clear line", { skip }, async () => {
+  const prompts = [[256, 302, 78], [5, 9]]; // two lengths: left padding and its attention mask
+  const greedy = { maxNewTokens: 12, useCache: true };
+  const sampled = { maxNewTokens: 12, useCache: true, temperature: 0.8, topK: 20, seed: 3 };
+  await initEngine("cpu");
+  const ref = await loadModel("tests/fixtures/tiny-gpt2");
+  const want = [generate(ref.model, prompts, greedy), generate(ref.model, prompts, sampled), tokenLogprobs(ref.model, [256, 302, 78, 260, 277])];
+  ref.model.dispose();
+  await initEngine("webgpu");
+  const { model } = await loadModel("tests/fixtures/tiny-gpt2");
+  try {
+    const noCache = await generateAsync(model, prompts, { ...greedy, useCache: false });
+    const got = [await generateAsync(model, prompts, greedy), await generateAsync(model, prompts, sampled)];
+    assert.deepEqual(got[0].map((g) => g.ids), (want[0] as typeof got[0]).map((g) => g.ids), "greedy tokens");
+    assert.deepEqual(noCache.map((g) => g.ids), got[0].map((g) => g.ids), "with and without the cache");
+    assert.deepEqual(got[1].map((g) => g.ids), (want[1] as typeof got[0]).map((g) => g.ids), "sampled tokens");
+    const lp = await tokenLogprobsAsync(model, [256, 302, 78, 260, 277]);
+    assertClose(Float32Array.from(lp), Float32Array.from(want[2] as number[]), 1e-5, "logprobs");
+    assert.throws(() => generate(model, prompts, greedy), /cannot read a tensor synchronously.*generateAsync/);
+  } finally {
+    model.dispose();
+  }
+});
