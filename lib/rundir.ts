@@ -345,3 +345,16 @@ export function exportModelDir(src: string, dest: string, runDir: string): void 
     throw fileError(err, dest);
   }
 }
+
+/**
+ * Checks an output directory that a command fills with files of known names (an evaluation's judgments,
+ * summary and caches): refused when it holds anything else, unless `overwrite` (then only those names are
+ * written). Hidden temporary files of atomic writes are not counted.
+ */
+export function checkOwnedOutputDir(dir: string, what: string, names: readonly string[], overwrite = false): void {
+  checkOutputDir(dir, what);
+  const foreign = entries(dir).filter((n) => !names.includes(n) && !n.startsWith("."));
+  if (foreign.length && !overwrite) {
+    throw new UserError(`${dir}: holds files this command did not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", ..." : ""}); choose another ${what}, or pass --overwrite to write ${names.join(", ")} into it (nothing else there is touched)`, 1);
+  }
+}

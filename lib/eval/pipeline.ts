@@ -50,6 +50,9 @@ export interface EvalOptions {
   records?: InstructionRecord[];
 }
 
+/** The files an evaluation writes in its outDir. */
+export const EVAL_OUTPUT_FILES = ["generations.cache.jsonl", "llm-judgments.cache.jsonl", "judgments.jsonl", "summary.json"] as const;
+
 export const DEFAULT_EVAL: Omit<EvalOptions, "model" | "baseline" | "evalSet" | "outDir"> = { judge: "verifier", perTask: 20, seed: 0 };
 
 /** The world a bundled/pretrained model was trained on (its config records the seed), default seed 0. */

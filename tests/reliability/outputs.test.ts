@@ -132,6 +132,15 @@ test("4: pretrain refuses a model directory as outDir (it would overwrite its co
   assert.equal(readFileSync(join(model, "config.json"), "utf8"), before);
 }));
 
+test("4: eval --out refuses a directory holding files an evaluation does not write", withTmp(async (tmp) => {
+  const out = join(tmp, "mine");
+  const files = userDir(out);
+  const r = await runInProcess(["eval", "--model", TINY, "--baseline", TINY, "--eval-set", "tests/fixtures/data/alpaca.json", "--judge", "reference", "--out", out]);
+  assertClean(r, out, /holds files this command did not write \(config\.json, notes\.txt\); choose another --out, or pass --overwrite/);
+  unchanged(out, files);
+  assert.deepEqual(readdirSync(out).sort(), ["config.json", "notes.txt"]);
+}));
+
 test("5: a second process on the same run directory is refused while the first holds the lock", withTmp(async (tmp) => {
   const out = join(tmp, "run");
   const cfg = trainConfig(tmp, { maxSteps: 4, checkpointEvery: 4 });
