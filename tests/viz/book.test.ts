@@ -1,0 +1,86 @@
+// `npm run book`'s rendering and browser check, on small executed notebooks (the real run executes every
+// notebook at full scale, which no test should wait for): pages for every notebook with their outputs,
+// one shared plotly.js, an index, and a check that fails on a chart that does not draw or a script error.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isPlotlyBundle, notebookPage, notebookSummary, notebookTitle, type NotebookJson } from "../../lib/viz/book";
+import { chromiumBinary, inspectDom } from "../../lib/viz/browser-check";
+import { figureHtml } from "../../lib/viz/html";
+import { plotlyScriptTag } from "../../lib/viz/bundle";
+import { mixtureComposition } from "../../lib/viz/figures/mixture";
+
+const fig = mixtureComposition({ a: 1, b: 3 });
+const good: NotebookJson = {
+  cells: [
+    { cell_type: "markdown", source: ["# First steps\n", "\n", "What this notebook shows, in one paragraph.\n", "\n", "| n | word |\n", "|---|---|\n", "| 1 | `one` |\n", "\n", "See [the next one](02_second.ipynb)."] },
+    {
+      cell_type: "code", source: "show(fig)",
+      outputs: [
+        { output_type: "display_data", data: { "text/html": plotlyScriptTag() } },
+        { output_type: "display_data", data: { "text/html": figureHtml(fig, "ni-plot-test-1") } },
+        { output_type: "stream", name: "stdout", text: ["loss 1.23 <b>not bold</b>\n"] },
+        { output_type: "stream", name: "stderr", text: "\u001b[31mwarning\u001b[0m\n" },
+      ],
+    },
+  ],
+};
+const broken: NotebookJson = {
+  cells: [
+    { cell_type: "markdown", source: "# Second\n\nA chart that never draws and a script that throws." },
+    { cell_type: "code", source: "x", outputs: [{ output_type: "display_data", data: { "text/html": '<div id="ni-plot-never"></div><script>notAFunction()</script>' } }] },
+  ],
+};
+
+test("a notebook page: markdown with tables and notebook links, code, outputs escaped, the inlined plotly bundle dropped", () => {
+  assert.equal(notebookTitle(good), "First steps");
+  assert.equal(notebookSummary(good), "What this notebook shows, in one paragraph.");
+  assert.ok(isPlotlyBundle(plotlyScriptTag()));
+  assert.ok(!isPlotlyBundle(figureHtml(fig)));
+  const html = notebookPage(good, { nav: { index: "index.html" } });
+  assert.ok(html.length < plotlyScriptTag().length / 4, "the bundle is not inlined");
+  assert.match(html, /<script src="assets\/plotly\.min\.js"><\/script>/);
+  assert.match(html, /<table class="md"><thead><tr><th>n<\/th><th>word<\/th><\/tr><\/thead><tbody><tr><td>1<\/td><td><code>one<\/code><\/td><\/tr>/);
+  assert.match(html, /<a href="\.\/02_second\.html">the next one<\/a>/);
+  assert.match(html, /loss 1\.23 &lt;b&gt;not bold&lt;\/b&gt;/);
+  assert.match(html, /<pre class="out stderr">warning\n<\/pre>/);
+  assert.match(html, /id="ni-plot-test-1"/);
+});
+
+test("inspectDom: charts drawn and recorded errors", () => {
+  const dom = '<html data-book-errors="[&quot;boom&quot;]"><body><div id="ni-plot-a"><svg class="main-svg"></svg></div><div id="ni-plot-b"></div></body></html>';
+  assert.deepEqual(inspectDom("p.html", dom), { page: "p.html", loaded: true, charts: 2, drawn: 1, errors: ["boom"], ok: false });
+  assert.equal(inspectDom("q.html", '<html data-book-errors="[]"><body><div id="ni-plot-a"><svg class="main-svg"></svg></div></body></html>').ok, true);
+});
+
+test("npm run book renders executed notebooks and checks them in Chromium: good pages pass, a broken one fails", { skip: !chromiumBinary() && "no Chromium", timeout: 300_000 }, () => {
+  const root = mkdtempSync(join(tmpdir(), "nano-book-"));
+  try {
+    const executed = join(root, "executed");
+    mkdirSync(executed);
+    writeFileSync(join(executed, "01_first.ipynb"), JSON.stringify(good));
+    writeFileSync(join(executed, "timings.json"), JSON.stringify({ "01_first.ipynb": { ok: true, seconds: 12.4 } }));
+    const out = join(root, "book");
+    const run = (...extra: string[]) => spawnSync(process.execPath, ["--import", "tsx", "scripts/book.ts", "--executed", executed, "--out", out, "--scale", "smoke", ...extra], { encoding: "utf8", timeout: 240_000 });
+    const ok = run();
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    for (const f of ["index.html", "01_first.html", "assets/plotly.min.js", "check.json"]) assert.ok(existsSync(join(out, f)), f);
+    const index = readFileSync(join(out, "index.html"), "utf8");
+    assert.match(index, /<a href="01_first\.html">01_first<\/a><\/td><td>First steps<\/td><td>What this notebook shows/);
+    assert.match(index, /12 s/);
+    const check = JSON.parse(readFileSync(join(out, "check.json"), "utf8"));
+    const page = check.pages.find((p: { page: string }) => p.page === "01_first.html");
+    assert.deepEqual({ charts: page.charts, drawn: page.drawn, errors: page.errors, ok: page.ok }, { charts: 1, drawn: 1, errors: [], ok: true });
+
+    writeFileSync(join(executed, "02_second.ipynb"), JSON.stringify(broken));
+    const bad = run();
+    assert.equal(bad.status, 1, bad.stdout + bad.stderr);
+    assert.match(bad.stdout, /FAILED 02_second\.html: 0\/1 charts drawn; errors: .*notAFunction/);
+    assert.match(bad.stdout, /ok +01_first\.html: 1\/1 charts drawn/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
