@@ -249,7 +249,7 @@ export function takeLock(dir: string, onMessage?: (s: string) => void): RunDirCl
         throw new UserError(`${dir}: in use by process ${other.pid} on host ${other.host} (lock ${path}); wait for it to finish, or delete the lock if that process is gone`, 1);
       }
       if (typeof other.pid === "number" && (other.pid === process.pid || pidAlive(other.pid))) {
-        throw new UserError(`${dir}: in use by process ${other.pid} (running since ${other.started ?? "?"}; lock ${path}); wait for it to finish or stop it, or use another outDir`, 1);
+        throw new UserError(`${dir}: in use by process ${other.pid} (running since ${other.started ?? "?"}; lock ${path}); wait for it to finish or stop it, or use another outDir (if no nanoinstruct process has that pid, delete the lock)`, 1);
       }
       onMessage?.(`${dir}: removed a stale lock left by process ${other.pid ?? "?"}, which is no longer running`);
       rmSync(path, { force: true });

@@ -135,7 +135,7 @@ async function finetuneIn(cfg: FinetuneConfig, opts: FinetuneOptions, p: Prepare
   });
 
   if (result.interrupted) {
-    const how = opts.resumeCommand ?? `nanoinstruct train --config ${opts.configFile ?? "<config>"} --resume`;
+    const how = opts.resumeCommand ?? (opts.configFile ? `nanoinstruct train --config ${opts.configFile} --resume` : "finetune(config, { resume: true }) with the same config");
     throw new UserError(`${cfg.outDir}: interrupted (${result.interrupted}) after step ${result.steps} of ${maxSteps}; checkpoint written, no model yet. Continue with: ${how}`, SIGNAL_EXIT[result.interrupted] ?? 130);
   }
   const modelDir = join(cfg.outDir, "model");
