@@ -13,6 +13,9 @@
  *   npm run bench -- --full               generation without the cache on every config (default: the first
  *                                         only), PyTorch's at batch 8 included (about 45 s a run)
  *   npm run bench -- --steps 10 --out bench/results/latest.json --json
+ *   npm run bench -- --no-webgpu          without the WebGPU measurement (by default: the first config, 2 training
+ *                                         steps and 16 generated tokens on the webgpu backend, when an adapter is
+ *                                         there; on Mesa's llvmpipe that checks the path works, not GPU speed)
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -32,6 +35,7 @@ const { values: opts } = parseArgs({
     json: { type: "boolean", default: false },
     out: { type: "string", default: "bench/results/latest.json" },
     backend: { type: "string" },
+    "no-webgpu": { type: "boolean", default: false },
   },
 });
 
@@ -189,16 +193,18 @@ function benchConfig(name: string): Json {
 const load0 = loadavg();
 const t0 = performance.now();
 const configs = names.map(benchConfig);
+const webgpu = opts["no-webgpu"] ? null : webgpuFigures(names[0]);
 const result = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? "?", node: process.version, load_at_start: load0.map((x) => +x.toFixed(2)), load_at_end: loadavg().map((x) => +x.toFixed(2)) },
   reference: hasTorch ? "bench/torch_reference.py (Debian python3-torch + OpenBLAS; the faster of 1 and 2 threads)" : null,
   repeat, steps, seconds: Math.round((performance.now() - t0) / 1000),
   configs,
+  webgpu,
 };
 writeJsonAtomic(opts.out!, result);
 if (opts.json) console.log(JSON.stringify(result, null, 2));
-else console.log(table(result.configs as Json[]) + `\n${result.machine.cpus} cores (${result.machine.cpu}), load average ${load0[0].toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end; ${result.seconds} s; JSON in ${opts.out}`);
+else console.log(table(result.configs as Json[]) + webgpuTable(webgpu) + `\n${result.machine.cpus} cores (${result.machine.cpu}), load average ${load0[0].toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end; ${result.seconds} s; JSON in ${opts.out}`);
 
 function table(rows: Json[]): string {
   const f = (x: unknown, digits = 0) => (typeof x === "number" ? x.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "-");
@@ -229,4 +235,25 @@ function table(rows: Json[]): string {
     lines.push("");
   }
   return lines.join("\n");
+}
+
+/**
+ * The webgpu backend on `name`'s config: a few training steps and cached generation (bench/measure.ts
+ * asyncBackend), with the adapter. Null (with the reason logged) where no adapter or package is there.
+ */
+function webgpuFigures(name: string): Json | null {
+  log(`[${name}] webgpu backend (2 training steps, 16 generated tokens) ...`);
+  const r = runJson(process.execPath, ["--import", "tsx", "bench/child.ts", "--task", "async", "--config", name, "--steps", "2", "--tokens", "16", "--backend", "webgpu"]);
+  if (!r) return null;
+  const a = r.adapter as Json | null;
+  return { config: name, device: r.device, adapter: a, software: a?.software ?? null,
+    note: a?.software ? "software adapter (Mesa llvmpipe): these figures show the path works, not GPU speed" : "hardware adapter",
+    train_tokens_per_s: r.tokens_per_s, step_ms: r.step_ms, generate_b1_tokens_per_s: r.generate_b1_tokens_per_s, peak_rss_mb: r.peak_rss_mb };
+}
+
+function webgpuTable(w: Json | null): string {
+  if (!w) return "\nwebgpu: not measured (--no-webgpu, or no adapter: see docs/GPU.md)\n";
+  const f = (x: unknown, d = 0) => (typeof x === "number" ? x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d }) : "-");
+  return `\nwebgpu on ${w.config}: ${w.device}\n  ${w.note}\n`
+    + `  training tokens/s ${f(w.train_tokens_per_s, 1)} (2 steps), generation tokens/s (batch 1, KV cache) ${f(w.generate_b1_tokens_per_s, 1)}\n`;
 }

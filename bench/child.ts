@@ -2,13 +2,14 @@
  * One benchmark measurement in a fresh process (bench/bench.ts spawns it), printing one JSON line, so that
  * peak memory belongs to that measurement alone, as PyTorch's does in its own process.
  *
- *   node --import tsx bench/child.ts --task train|trainer|generate --config small|base
- *     [--steps N] [--workers N] [--batch B] [--tokens N] [--runs N] [--no-cache] [--backend wasm|cpu]
+ *   node --import tsx bench/child.ts --task train|trainer|generate|async --config small|base
+ *     [--steps N] [--workers N] [--batch B] [--tokens N] [--runs N] [--no-cache] [--backend wasm|cpu|webgpu]
+ * `async` (what the webgpu backend runs) measures a few training steps and cached generation, reading async.
  */
 import { parseArgs } from "node:util";
 import { initEngine, type BackendName } from "../lib/engine/backend";
 import { BENCH_CONFIGS } from "./configs";
-import { generation, peakMatmulGflops, trainer, trainStep } from "./measure";
+import { asyncBackend, generation, peakMatmulGflops, trainer, trainStep } from "./measure";
 
 const { values: o } = parseArgs({
   options: {
@@ -27,7 +28,7 @@ const { values: o } = parseArgs({
 const preset = BENCH_CONFIGS[o.config!];
 if (!preset) throw new Error(`--config must be one of ${Object.keys(BENCH_CONFIGS).join(", ")}`);
 const engine = await initEngine(o.backend as BackendName | undefined);
-const base = { task: o.task, config: o.config, backend: engine.backend, device: engine.device };
+const base = { task: o.task, config: o.config, backend: engine.backend, device: engine.device, adapter: engine.adapter ?? null };
 let result: Record<string, unknown>;
 if (o.task === "train") {
   const step = trainStep(preset.model, preset.batch, Number(o.steps));
@@ -37,7 +38,9 @@ if (o.task === "train") {
   result = await trainer(preset.model, preset.batch, Number(o.steps), Number(o.workers));
 } else if (o.task === "generate") {
   result = generation(preset.model, Number(o.batch), Number(o.tokens), !o["no-cache"], Number(o.runs));
+} else if (o.task === "async") {
+  result = await asyncBackend(preset.model, preset.batch, Number(o.steps), Number(o.tokens));
 } else {
-  throw new Error("--task must be train, trainer or generate");
+  throw new Error("--task must be train, trainer, generate or async");
 }
 console.log(JSON.stringify({ ...base, ...result }));

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GPT } from "../lib/model/gpt";
-import { generate } from "../lib/model/generate";
+import { generate, generateAsync } from "../lib/model/generate";
 import type { GPTConfig } from "../lib/model/config";
 import { AdamW } from "../lib/train/optimizer";
-import { lossAndGradients } from "../lib/train/step";
+import { lossAndGradients, lossAndGradientsAsync } from "../lib/train/step";
 import { train as runTrainer, arraySource, DEFAULT_LOOP } from "../lib/train/trainer";
 import { median } from "./configs";
 
@@ -143,4 +143,42 @@ export function generation(cfg: GPTConfig, batch: number, tokens: number, useCac
   const ms = median(times);
   return { batch, kv_cache: useCache, new_tokens: tokens, runs, run_ms_median: ms, tokens_per_s: (batch * tokens) / (ms / 1000),
     tokens_per_cpu_s: (batch * tokens) / (median(cpu) / 1000) };
+}
+
+/**
+ * For backends without synchronous reads (webgpu): training steps (forward, backward, AdamW; the loss read
+ * back each step, as the trainer does) and cached greedy generation, both read asynchronously. Fewer steps
+ * and tokens than the CPU measurements: on a software adapter (llvmpipe) each step takes seconds.
+ */
+export async function asyncBackend(cfg: GPTConfig, B: number, steps: number, tokens: number) {
+  const T = cfg.blockSize;
+  const model = GPT.create(cfg, 0);
+  const opt = new AdamW(model.params, { weightDecay: 0.1 });
+  const data = rows(cfg.vocabSize, B, T);
+  const inputs = tf.tensor2d(data.flatMap((r) => [...r.inputIds]), [B, T], "int32");
+  const labels = tf.tensor2d(data.flatMap((r) => [...r.labels]), [B, T], "int32");
+  const batch = { inputs, labels, trainedTokens: B * T };
+  const times: number[] = [];
+  for (let s = 0; s < steps + 1; s++) {
+    const t0 = performance.now();
+    const { grads } = await lossAndGradientsAsync(model, batch);
+    opt.apply(grads, 1e-3, 1 / (B * T));
+    tf.dispose([...grads.values()]);
+    await model.params.values().next().value!.data(); // wait for the update
+    if (s >= 1) times.push(performance.now() - t0);
+  }
+  tf.dispose([inputs, labels]);
+  opt.dispose();
+  const params = model.parameterCount();
+  model.dispose();
+  const gen = GPT.create({ ...cfg, blockSize: Math.max(cfg.blockSize, 8 + tokens) }, 0);
+  const prompt = [Array.from({ length: 8 }, (_, i) => (i * 7) % cfg.vocabSize)];
+  await generateAsync(gen, prompt, { maxNewTokens: 4, useCache: true }); // warm-up (shader compilation)
+  const g0 = performance.now();
+  await generateAsync(gen, prompt, { maxNewTokens: tokens, useCache: true });
+  const genMs = performance.now() - g0;
+  gen.dispose();
+  const ms = median(times);
+  return { params, steps, step_ms_median: ms, step_ms: times, tokens_per_s: (B * T) / (ms / 1000), flops_per_token: trainFlopsPerToken(cfg, params),
+    generate_tokens: tokens, generate_b1_tokens_per_s: tokens / (genMs / 1000), peak_rss_mb: peakRssMb() };
 }

@@ -118,7 +118,7 @@ async function activate(name: BackendName, gpuOnly = false): Promise<EngineInfo 
  * a backend; otherwise the first that loads in the order above.
  */
 export async function initEngine(prefer?: BackendName): Promise<EngineInfo> {
-  const forced = prefer ?? (process.env.NANOINSTRUCT_BACKEND as BackendName | undefined) ?? undefined;
+  const forced = prefer ?? ((process.env.NANOINSTRUCT_BACKEND || undefined) as BackendName | undefined);
   if (forced !== undefined && !BACKENDS.includes(forced)) {
     throw new UserError(`NANOINSTRUCT_BACKEND='${forced}' is not one of ${BACKENDS.join(", ")}`);
   }

@@ -78,10 +78,12 @@ interface AdapterLike {
 export async function prepareWebGPU(allowSoftware: boolean): Promise<AdapterInfo | null> {
   if (loaded) return loaded;
   let dawn: { create(flags: string[]): GpuLike; globals: Record<string, unknown> };
+  // The package name is a test hook: tests point it at a missing package to check the message.
+  const pkg = process.env.NANOINSTRUCT_WEBGPU_PACKAGE || "webgpu";
   try {
-    dawn = repoRequire("webgpu") as typeof dawn; // an ES module; Node >= 20.19 requires those synchronously
+    dawn = repoRequire(pkg) as typeof dawn; // an ES module; Node >= 20.19 requires those synchronously
   } catch (e) {
-    lastFailure = (e as { code?: string }).code === "MODULE_NOT_FOUND" && /'webgpu'/.test((e as Error).message)
+    lastFailure = (e as { code?: string }).code === "MODULE_NOT_FOUND" && (e as Error).message.includes(`'${pkg}'`)
       ? "the optional package 'webgpu' is not installed (npm install webgpu @tensorflow/tfjs-backend-webgpu)"
       : `the 'webgpu' package did not load: ${(e as Error).message.split("\n")[0]}`;
     return null;

@@ -12,6 +12,9 @@ import { normalSamples } from "../../lib/model/init";
 import { loadModel } from "../../lib/model/load";
 import { generate, generateAsync } from "../../lib/model/generate";
 import { tokenLogprobs, tokenLogprobsAsync } from "../../lib/model/score";
+import { AdamW } from "../../lib/train/optimizer";
+import { lossAndGradientsAsync } from "../../lib/train/step";
+import { webgpuErrors } from "../../lib/engine/webgpu";
 import { webgpuProblem } from "./webgpu-available";
 
 const skip = await webgpuProblem();
@@ -131,6 +134,34 @@ test("webgpu: KV-cache generation and scoring equal cpu's; sync reads fail with 
     assertClose(Float32Array.from(lp), Float32Array.from(want[2] as number[]), 1e-5, "logprobs");
     assert.throws(() => generate(model, prompts, greedy), /cannot read a tensor synchronously.*generateAsync/);
   } finally {
+    model.dispose();
+  }
+});
+
+test("webgpu: tf.memory() flat over training steps and generations; no device errors", { skip }, async () => {
+  await initEngine("webgpu");
+  const { model } = await loadModel("tests/fixtures/tiny-gpt2");
+  const opt = new AdamW(model.params, { weightDecay: 0.1 });
+  const B = 2, T = 16, V = model.config.vocabSize;
+  const ids = Int32Array.from({ length: B * (T + 1) }, (_, i) => (i * 7919) % V);
+  const inputs = tf.tensor2d(ids.subarray(0, B * T), [B, T], "int32");
+  const labels = tf.tensor2d(ids.subarray(B, B + B * T), [B, T], "int32");
+  const seen: { tensors: number; bytes: number }[] = [];
+  try {
+    for (let s = 0; s < 4; s++) {
+      const { grads } = await lossAndGradientsAsync(model, { inputs, labels, trainedTokens: B * T });
+      opt.apply(grads, 1e-3, 1 / (B * T));
+      tf.dispose([...grads.values()]);
+      await generateAsync(model, [[1, 2, 3]], { maxNewTokens: 4 });
+      const m = tf.memory();
+      seen.push({ tensors: m.numTensors, bytes: m.numBytes });
+    }
+    // After the first step (which creates the optimizer's state), nothing accumulates.
+    assert.deepEqual(seen.slice(2), [seen[1], seen[1]], JSON.stringify(seen));
+    assert.equal(webgpuErrors().count, 0, webgpuErrors().first);
+  } finally {
+    tf.dispose([inputs, labels]);
+    opt.dispose();
     model.dispose();
   }
 });
