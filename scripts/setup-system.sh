@@ -7,10 +7,15 @@
 #   redis-server                                     the distributed ablation test
 #   clang lld                                        rebuild the wasm kernels (optional; the .wasm is committed)
 #   gcc libopenblas-dev pkg-config                   the native kernels (npm ci builds them; ~2x faster training)
-# `npm run setup -- native` installs only the last group.
+#   mesa-vulkan-drivers libegl1 libegl-mesa0 libgles2
+#                                                    a software GPU (Mesa llvmpipe through Dawn's OpenGL backend)
+#                                                    for the webgpu tests; see docs/GPU.md
+# `npm run setup -- native` installs only the native group, `npm run setup -- webgpu` only the Mesa group.
 set -u
-want=(jupyter-nbconvert jupyter-client python3-ipython jupyter-notebook chromium redis-server clang lld gcc libopenblas-dev pkg-config)
+MESA=(mesa-vulkan-drivers libegl1 libegl-mesa0 libgles2)
+want=(jupyter-nbconvert jupyter-client python3-ipython jupyter-notebook chromium redis-server clang lld gcc libopenblas-dev pkg-config "${MESA[@]}")
 [ "${1:-}" = native ] && want=(gcc libopenblas-dev pkg-config)
+[ "${1:-}" = webgpu ] && want=("${MESA[@]}")
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
