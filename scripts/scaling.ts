@@ -22,12 +22,14 @@ import { DEFAULT_PRETRAIN, type PretrainConfig } from "../lib/pretrain/config";
 import { chooseModel, fitLoss, fitThroughput, gpt2Params, type ScalingPoint } from "../lib/pretrain/scaling";
 import { MetricsLog, type StepMetrics } from "../lib/train/metrics";
 
-interface Size { name: string; nLayer: number; nHead: number; nEmbd: number; learningRate: number }
+interface Size { name: string; nLayer: number; nHead: number; nEmbd: number; learningRate: number; /** Overrides the study's budgets for this size. */ budgetsSeconds?: number[] }
 interface Study {
   worldSeed: number; corpusSeed: number; corpusChars: number; vocabSize: number; blockSize: number; batchSize: number;
   budgetsSeconds: number[]; chooseForSeconds: number; maxBytes: number; sizes: Size[];
   /** Trainer worker threads per run (0 = one per core). */
   workers: number;
+  /** Runs shorter than this are left out of the fit (still in the steep start of training). */
+  minTokensForFit: number;
 }
 
 const args = process.argv.slice(2);
@@ -94,8 +96,9 @@ async function main() {
   if (!args.includes("--only-fit")) {
     const speed = await measureThroughput();
     const done = new Set(readResults().map((r) => r.name));
-    for (const budget of study.budgetsSeconds) {
+    for (const budget of [...new Set(study.sizes.flatMap((s) => s.budgetsSeconds ?? study.budgetsSeconds))].sort((a, b) => a - b)) {
       for (const s of study.sizes) {
+        if (!(s.budgetsSeconds ?? study.budgetsSeconds).includes(budget)) continue;
         const name = `${s.name}-${budget}s`;
         if (done.has(name)) continue;
         const cfg = cellConfig(s, budget, speed[s.name]);
@@ -118,13 +121,17 @@ async function main() {
       }
     }
   }
-  const points = readResults();
+  const all = readResults();
+  const points = all.filter((p) => p.tokens >= study.minTokensForFit);
+  say(`fitting on ${points.length} of ${all.length} runs (at least ${study.minTokensForFit.toLocaleString("en-US")} tokens)`);
   const fit = fitLoss(points);
-  const speed = fitThroughput(points.map((p) => ({ params: p.params, tokensPerSecond: p.tokensPerSecond! })));
+  // Throughput as measured at the start of the study (the trainer's setting for the study, on this machine).
+  const measured: Record<string, number> = JSON.parse(readFileSync(speedFile, "utf8")).tokensPerSecond;
   const candidates = study.sizes.map((s) => {
     const params = gpt2Params({ vocabSize: study.vocabSize, blockSize: study.blockSize, nLayer: s.nLayer, nEmbd: s.nEmbd });
-    return { name: s.name, params, bytes: params * 4, tokensPerSecond: points.find((p) => p.size === s.name)?.tokensPerSecond };
+    return { name: s.name, params, bytes: params * 4, tokensPerSecond: measured[s.name] };
   });
+  const speed = fitThroughput(candidates.filter((c) => c.tokensPerSecond).map((c) => ({ params: c.params, tokensPerSecond: c.tokensPerSecond! })));
   const f16 = candidates.map((c) => ({ ...c, name: `${c.name} (float16)`, bytes: c.params * 2 }));
   const choice = chooseModel(fit, speed, [...candidates, ...f16], study.chooseForSeconds, study.maxBytes);
   say(`fit: L = ${fit.E.toFixed(3)} + ${fit.A.toExponential(3)} / N^${fit.alpha.toFixed(3)} + ${fit.B.toExponential(3)} / D^${fit.beta.toFixed(3)} (rmse ${fit.rmse.toFixed(4)} over ${fit.n} runs)`);

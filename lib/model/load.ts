@@ -65,6 +65,8 @@ export interface SaveModelOptions {
   extra?: Record<string, unknown>;
   /** Also saved as safetensors metadata. */
   metadata?: Record<string, string>;
+  /** How the weights are stored: float32 (default) or float16 (half the size on disk; loading converts to float32). */
+  weightsDtype?: "float32" | "float16";
 }
 
 /** Leftovers of saves killed midway (`.name.tmp-PID`, `.name.tmp-PID.old`) whose process is gone. */
@@ -105,7 +107,7 @@ export async function saveModel(dir: string, model: GPT, tokenizer: Tokenizer, o
   rmSync(tmp, { recursive: true, force: true });
   removeStaleSaves(join(dir, ".."), basename(dir));
   mkdirSync(tmp, { recursive: true });
-  writeSafetensors(join(tmp, "model.safetensors"), tensors, { format: "pt", ...options.metadata });
+  writeSafetensors(join(tmp, "model.safetensors"), tensors, { format: "pt", ...options.metadata }, options.weightsDtype === "float16" ? "F16" : "F32");
   writeHFConfig(tmp, model.config, { extra: options.extra, eosTokenId: tokenizer.eosId, bosTokenId: tokenizer.bosId ?? tokenizer.eosId });
   tokenizer.save(tmp);
   const old = `${tmp}.old`;

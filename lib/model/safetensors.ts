@@ -217,6 +217,31 @@ function halfToFloatBits(h: number): number {
   return sign | (e << 23) | ((m & 0x3ff) << 13);
 }
 
+/** float32 -> float16 bits, rounding to nearest even; overflow becomes infinity, tiny values subnormal or zero. */
+export function floatToHalfBits(x: number): number {
+  const f = new Float32Array([x]);
+  const b = new Uint32Array(f.buffer)[0];
+  const sign = (b >>> 16) & 0x8000;
+  const exp = (b >>> 23) & 0xff;
+  let mant = b & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // inf / nan
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00; // too large: infinity
+  if (e <= 0) {
+    // Subnormal half (or zero): shift the mantissa, with its implicit 1, right by 1 - e (+13).
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    const half = mant >>> shift;
+    const rest = mant & ((1 << shift) - 1), mid = 1 << (shift - 1);
+    return sign | (half + (rest > mid || (rest === mid && (half & 1)) ? 1 : 0));
+  }
+  const half = (e << 10) | (mant >>> 13);
+  const rest = mant & 0x1fff;
+  // Round to nearest even; a carry into the exponent is still the right value (up to infinity).
+  return sign | (half + (rest > 0x1000 || (rest === 0x1000 && (half & 1)) ? 1 : 0));
+}
+
 /** Converts raw little-endian bytes of `dtype` to the output array. `bytes` must start on an 8-byte boundary. */
 function convert(file: string, name: string, dtype: string, bytes: Uint8Array, count: number): Float32Array | Int32Array {
   const buf = bytes.buffer;
@@ -308,6 +333,8 @@ export function writeSafetensors(
   path: string,
   tensors: Record<string, TensorData> | Map<string, TensorData>,
   metadata?: Record<string, string>,
+  /** Stored dtype of every tensor: F32 (default) or F16 (half the size; reading converts back to float32). */
+  dtype: "F32" | "F16" = "F32",
 ): void {
   checkHost();
   const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
@@ -326,8 +353,9 @@ export function writeSafetensors(
     if (!t.shape.every((d) => Number.isSafeInteger(d) && d >= 0) || numel(t.shape) !== t.data.length) {
       throw new TypeError(`writeSafetensors: tensor '${name}' has ${t.data.length} values but shape ${fmtShape(t.shape)}`);
     }
-    header[name] = { dtype: "F32", shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
-    offset += t.data.byteLength;
+    const bytes = dtype === "F16" ? t.data.length * 2 : t.data.byteLength;
+    header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
+    offset += bytes;
   }
   let json = Buffer.from(JSON.stringify(header), "utf8");
   const padded = Math.ceil(json.length / 8) * 8;
@@ -337,6 +365,9 @@ export function writeSafetensors(
   withAtomicFile(path, (fd) => {
     writeAll(fd, len);
     writeAll(fd, json);
-    for (const [, t] of entries) writeAll(fd, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    for (const [, t] of entries) {
+      if (dtype === "F32") writeAll(fd, new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+      else writeAll(fd, new Uint8Array(Uint16Array.from(t.data, floatToHalfBits).buffer));
+    }
   });
 }

@@ -42,8 +42,19 @@ an instruction format, so it does not follow instructions. Instruction tuning (n
 
 ## What it knows, and what it does not do
 
-Cloze probes ask a fact in the corpus's own prose, greedy decoding; the same fact asked with the Alpaca
-instruction prompt is scored by exact match of the response's first line.
+**Every fact of its world**, asked as a cloze in the corpus's canonical sentence (greedy decoding; the continuation
+must match exactly; \`npm run eval:base\` prints this table): **${fmt(100 * r.knowledge.accuracy, 1)}%** of
+${r.knowledge.n} facts (chance ${fmt(100 * r.knowledge.chance, 1)}%, guessing among each relation's answers);
+${r.knowledge.byRelation.filter((x) => x.accuracy < 0.75).length} of ${r.knowledge.byRelation.length} relations below 75%.
+
+| relation | facts | cloze accuracy | chance |
+|---|---|---|---|
+${[...r.knowledge.byRelation].sort((a, b) => a.accuracy - b.accuracy).map((x) => `| ${x.relation} | ${x.n} | ${fmt(x.accuracy, 2)} | ${fmt(x.chance, 2)} |`).join("\n")}
+
+${r.knowledge.misses.slice(0, 4).map((m) => `- miss: \`${m.prompt}\` → \`${m.output.trim().split("\n")[0].slice(0, 50)}\` (answer ${m.answer})`).join("\n")}
+
+**Instructions.** The facts of eight relations (at most 20 each), asked as clozes and as Alpaca instructions; the
+instruction is scored by exact match of the response's first line:
 
 | relation | probes | cloze accuracy | instruction exact match |
 |---|---|---|---|

@@ -30,6 +30,8 @@ export interface PretrainConfig {
   exportDir: string;
   /** Name used in the model card. */
   name: string;
+  /** How the exported weights are stored: "float32", or "float16" (half the disk; loading converts to float32). */
+  weightsDtype: "float32" | "float16";
 }
 
 export const DEFAULT_PRETRAIN: PretrainConfig = {
@@ -47,6 +49,7 @@ export const DEFAULT_PRETRAIN: PretrainConfig = {
   train: { ...DEFAULT_LOOP, maxSteps: 2000, batchSize: 16, microBatchSize: 16, learningRate: 2e-3, warmupSteps: 100, minLrRatio: 0.1, weightDecay: 0.1, beta2: 0.95, evalEvery: 250, evalRows: 64, checkpointEvery: 250 },
   exportDir: "",
   name: "nano-base",
+  weightsDtype: "float32",
 };
 
 /** Merges a parsed JSON object over the defaults, refusing unknown keys and wrong types (one line each). */
@@ -70,6 +73,7 @@ export function resolvePretrainConfig(raw: unknown, file: string): PretrainConfi
   if (cfg.nEmbd % cfg.nHead !== 0) errors.push(`nEmbd (${cfg.nEmbd}) must be divisible by nHead (${cfg.nHead})`);
   if (cfg.vocabSize < 260) errors.push(`vocabSize must be at least 260 (256 bytes + special tokens)`);
   if (!(cfg.dropout >= 0 && cfg.dropout < 1)) errors.push(`dropout must be in [0, 1), got ${cfg.dropout}`);
+  if (cfg.weightsDtype !== "float32" && cfg.weightsDtype !== "float16") errors.push(`weightsDtype must be "float32" or "float16", got ${JSON.stringify(cfg.weightsDtype)}`);
   errors.push(...loopLimitProblems(cfg.train));
   // Upper bounds: a shape or corpus no machine holds is refused here, not after minutes of building it.
   if (cfg.vocabSize > 1 << 20) errors.push(`vocabSize must be at most ${1 << 20}, got ${cfg.vocabSize}`);

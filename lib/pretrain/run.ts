@@ -16,7 +16,7 @@ import { trainBpe, type Tokenizer } from "../tokenizer";
 import { generateWorld, generateCorpus, clozeProbes } from "../world/index";
 import { train, type TrainerCallbacks, type TrainResult } from "../train/trainer";
 import { encodeDocuments, windowSource } from "./data";
-import { runProbes, type ProbeSummary } from "./probes";
+import { runProbes, worldKnowledge, type ProbeSummary, type WorldKnowledge } from "./probes";
 import { modelCard } from "./card";
 import type { PretrainConfig } from "./config";
 import { generate } from "../model/generate";
@@ -30,6 +30,8 @@ export interface PretrainReport {
   result: TrainResult;
   tokensPerSecond: number;
   probes: ProbeSummary;
+  /** Cloze accuracy on every fact of the world with a canonical sentence, per relation. */
+  knowledge: WorldKnowledge;
   samples: { prompt: string; output: string }[];
   modelDir: string;
   command: string;
@@ -95,6 +97,7 @@ async function pretrainIn(cfg: PretrainConfig, opts: PretrainOptions, hash: stri
 
   log("probing what the model knows (cloze) and whether it follows instructions (Alpaca prompt)");
   const probes = runProbes(model, tokenizer, world, clozeProbes(world, { reverseTranslations: false }));
+  const knowledge = worldKnowledge(model, tokenizer, clozeProbes(world));
   const samplePrompts = ["The capital of", "Once upon a time,", "Seven plus five makes", "Read backwards, 'lamp' is"];
   const gens = generate(model, samplePrompts.map((p) => tokenizer.encode(p)), { maxNewTokens: 40, stopTokenIds: [tokenizer.eosId] }, (ids) => tokenizer.decode(ids));
   const samples = samplePrompts.map((p, i) => ({ prompt: p, output: gens[i].text }));
@@ -104,10 +107,11 @@ async function pretrainIn(cfg: PretrainConfig, opts: PretrainOptions, hash: stri
   const report: PretrainReport = {
     config: cfg, engine, parameters: model.parameterCount(),
     corpus: { trainChars: trainTexts.reduce((s, t) => s + t.length, 0), trainTokens: trainTokens.length, validationTokens: valTokens.length, documents: corpus.train.length },
-    trainingTokens, result, tokensPerSecond: result.seconds > 0 ? Math.round(((result.steps - (result.resumedFrom ?? 0)) * cfg.train.batchSize * cfg.blockSize) / result.seconds) : 0, probes, samples, modelDir,
+    trainingTokens, result, tokensPerSecond: result.seconds > 0 ? Math.round(((result.steps - (result.resumedFrom ?? 0)) * cfg.train.batchSize * cfg.blockSize) / result.seconds) : 0, probes, knowledge, samples, modelDir,
     command: opts.command ?? "nanoinstruct pretrain --config <file>",
   };
   await saveModel(modelDir, model, tokenizer, {
+    weightsDtype: cfg.weightsDtype,
     extra: { name: cfg.name, worldSeed: cfg.worldSeed, corpusSeed: cfg.corpusSeed, pretrainConfigHash: hash },
     metadata: { nanoinstruct: "pretrain", config_hash: hash },
   });

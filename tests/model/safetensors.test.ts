@@ -1,6 +1,6 @@
 import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -230,4 +230,25 @@ describe("malformed files are one-line errors naming the file", () => {
   test("missing file", () => {
     expectError(join(dir, "nope.safetensors"), /cannot open \(no such file\)/);
   });
+});
+
+test("float16 storage: half the bytes, values rounded to nearest even, read back as float32", async () => {
+  const { floatToHalfBits } = await import("../../lib/model/safetensors");
+  // Exact halves, rounding ties to even, overflow, subnormals, signed zero.
+  assert.equal(floatToHalfBits(1), 0x3c00);
+  assert.equal(floatToHalfBits(-2), 0xc000);
+  assert.equal(floatToHalfBits(65504), 0x7bff);
+  assert.equal(floatToHalfBits(1e6), 0x7c00);
+  assert.equal(floatToHalfBits(1 + 2 ** -11), 0x3c00); // a tie rounds to the even mantissa
+  assert.equal(floatToHalfBits(1 + 3 * 2 ** -11), 0x3c02);
+  assert.equal(floatToHalfBits(2 ** -24), 0x0001); // smallest subnormal
+  assert.equal(floatToHalfBits(-0), 0x8000);
+  const dir = mkdtempSync(join(tmpdir(), "st16-"));
+  const data = Float32Array.from({ length: 1000 }, (_x, i) => Math.sin(i) * (i % 7) * 0.37);
+  writeSafetensors(join(dir, "a.safetensors"), { w: { shape: [10, 100], data } }, undefined, "F16");
+  writeSafetensors(join(dir, "b.safetensors"), { w: { shape: [10, 100], data } });
+  assert.ok(statSync(join(dir, "a.safetensors")).size < statSync(join(dir, "b.safetensors")).size * 0.55);
+  const back = readSafetensors(join(dir, "a.safetensors")).tensors.get("w")!.data as Float32Array;
+  for (let i = 0; i < data.length; i++) assert.ok(Math.abs(back[i] - data[i]) <= Math.abs(data[i]) * 2 ** -11 + 2 ** -25, `${i}: ${data[i]} -> ${back[i]}`);
+  rmSync(dir, { recursive: true });
 });
