@@ -84,7 +84,11 @@ export { lossAndGradients, lossAndGradientsAsync, type TensorBatch } from "./tra
 // Pretraining the bundled base model.
 export { pretrain } from "./pretrain/run";
 export { DEFAULT_PRETRAIN, resolvePretrainConfig, type PretrainConfig } from "./pretrain/config";
-export { runProbes, alpacaPrompt } from "./pretrain/probes";
+export { runProbes, alpacaPrompt, worldKnowledge, type WorldKnowledge, type RelationKnowledge } from "./pretrain/probes";
+export {
+  fitLoss, predictLoss, fitThroughput, predictThroughput, chooseModel, gpt2Params,
+  type ScalingPoint, type LossFit, type ThroughputFit, type Candidate, type Choice,
+} from "./pretrain/scaling";
 
 // Fine-tuning, evaluation, serving, and the quickstart.
 export { finetune, type FinetuneReport, type FinetuneOptions } from "./finetune/run";
@@ -96,11 +100,12 @@ export { generateForEval, modelHash, DEFAULT_EVAL_DECODING, type EvalDecoding } 
 export { squadNormalize, exactMatch, tokenF1, rougeLF1, chrF, METRIC_NAMES, type MetricName } from "./eval/metrics";
 export { winRate, winRateBy, bootstrapMeanCI, DEFAULT_WIN_RATE_CONFIG, type PreferenceRecord, type WinRateStats } from "./eval/winrate";
 export { lengthControlledWinRate, type LengthControlResult } from "./eval/length-control";
+export { clusterFloors, formatOnlyAnswers, normalizeAnswer, type ClusterFloors } from "./eval/floors";
 export { summarize, summarizeModels, formatSummary, formatComparison, type EvalSummary } from "./eval/summary";
 export { VerifierJudge, ReferenceJudge, LlmJudge, judgeAll, positionBias, type Judge, type JudgeItem, type Judgment } from "./eval/judges/index";
 export { startServer, type RunningServer } from "./serve/server";
 export { ModelEngine } from "./serve/engine";
-export { quickstart, quickstartConfig, type QuickstartConfig, type QuickstartResult, type Scale } from "./quickstart/run";
+export { quickstart, quickstartConfig, measureAgainstFloors, type QuickstartConfig, type QuickstartResult, type QuickstartSummary, type KnowledgeResult, type Scale } from "./quickstart/run";
 
 // Plots and tables.
 export * from "./viz/index";
