@@ -68,7 +68,7 @@ export function generate(
   try {
     let r = it.next();
     while (!r.done) {
-      const t = r.value;
+      const t = r.value as tf.Tensor; // tslab's TypeScript 5.0 does not narrow r in the loop
       const rows = t.dataSync() as Float32Array;
       t.dispose();
       r = it.next(rows);
@@ -96,7 +96,7 @@ export async function generateAsync(
   try {
     let r = it.next();
     while (!r.done) {
-      const t = r.value;
+      const t = r.value as tf.Tensor; // tslab's TypeScript 5.0 does not narrow r in the loop
       const rows = (await t.data()) as Float32Array;
       t.dispose();
       r = it.next(rows);

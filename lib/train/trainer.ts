@@ -178,7 +178,7 @@ export function evaluate(model: GPT, source: RowSource, microBatchSize: number, 
   const it = evaluation(model, source, microBatchSize, evalRows, padId);
   let r = it.next();
   while (!r.done) {
-    const t = r.value;
+    const t = r.value as tf.Tensor; // tslab's TypeScript 5.0 does not narrow r in the loop
     const v = t.dataSync()[0];
     t.dispose();
     r = it.next(v);
@@ -191,7 +191,7 @@ export async function evaluateAsync(model: GPT, source: RowSource, microBatchSiz
   const it = evaluation(model, source, microBatchSize, evalRows, padId);
   let r = it.next();
   while (!r.done) {
-    const t = r.value;
+    const t = r.value as tf.Tensor; // tslab's TypeScript 5.0 does not narrow r in the loop
     const v = (await t.data())[0];
     t.dispose();
     r = it.next(v);

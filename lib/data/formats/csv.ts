@@ -8,7 +8,7 @@
 import { RecordProblem, UnreadableFile, type RawItem } from "./format";
 import { typeName } from "./fields";
 import { decodeUtf8, hasBom } from "./utf8";
-import { createRequire } from "node:module";
+import { repoRequire } from "../../paths";
 
 export interface CsvOptions {
   /** Field separator: "," for .csv, "\t" for .tsv. */
@@ -211,7 +211,8 @@ function cellText(v: unknown): string {
 /** arquero, loaded on the first write (it is large, and reading CSV does not need it). */
 let arquero: typeof import("arquero") | undefined;
 function aq(): typeof import("arquero") {
-  return (arquero ??= createRequire(import.meta.url)("arquero") as typeof import("arquero"));
+  // repoRequire, not import.meta: lib/ is also compiled to CommonJS inside the notebook kernel.
+  return (arquero ??= repoRequire("arquero") as typeof import("arquero"));
 }
 
 /**
