@@ -15,7 +15,8 @@ const USAGE = `usage: nanoinstruct data inspect FILE [--format F] [--json] [--st
 Reads an instruction-data file, reports its format, record counts, every invalid record's location
 (the first N), and prompt/response length statistics.
 
-  --format F       schema (alpaca, dolly, prompt-completion, chat, sharegpt, flan, natural-instructions),
+  --format F       schema (alpaca, dolly, prompt-completion, chat, sharegpt, flan, natural-instructions,
+                   seed-tasks: self-instruct's seed_tasks.jsonl),
                    container (jsonl, json, csv, parquet), or both as container:schema (csv:dolly);
                    detected from the extension and content when omitted
   --json           print one JSON object instead of text
