@@ -11,7 +11,7 @@ import type { Tokenizer } from "../tokenizer";
 import type { InstructionRecord } from "../data/record";
 import type { Template } from "../data/templates/types";
 import { tokenizePrompt } from "../data/templates/tokenize";
-import { generate } from "../model/generate";
+import { generateAsync } from "../model/generate";
 
 export interface EvalDecoding {
   maxNewTokens: number;
@@ -72,11 +72,14 @@ function clean(text: string, stopStrings: readonly string[]): string {
   return out.trim();
 }
 
-/** Outputs for every record (its final assistant turn is the reference, never shown to the model). */
-export function generateForEval(
+/**
+ * Outputs for every record (its final assistant turn is the reference, never shown to the model). Async:
+ * generation reads logits asynchronously (generateAsync), which the webgpu backend needs.
+ */
+export async function generateForEval(
   model: GPT, tokenizer: Tokenizer, hash: string, template: Template, records: readonly InstructionRecord[],
   decoding: Partial<EvalDecoding> = {}, cacheFile: string | null = null, onProgress?: (done: number, total: number) => void,
-): GeneratedOutput[] {
+): Promise<GeneratedOutput[]> {
   const d = { ...DEFAULT_EVAL_DECODING, ...decoding };
   const cache = new GenerationCache(cacheFile);
   const decodingKey = JSON.stringify({ m: d.maxNewTokens, t: d.temperature, k: d.topK, p: d.topP, s: d.seed, tpl: template.name, stop: template.stopStrings });
@@ -95,7 +98,7 @@ export function generateForEval(
   const limit = model.config.blockSize - 1;
   for (let i = 0; i < todo.length; i += d.batchSize) {
     const batch = todo.slice(i, i + d.batchSize);
-    const gens = generate(model, batch.map((j) => j.prompt.slice(-limit)), {
+    const gens = await generateAsync(model, batch.map((j) => j.prompt.slice(-limit)), {
       maxNewTokens: d.maxNewTokens, temperature: d.temperature, topK: d.topK, topP: d.topP, seed: d.seed,
       stopTokenIds: [tokenizer.eosId], stopStrings: [...template.stopStrings],
     }, (ids) => tokenizer.decode(ids, { skipSpecial: true }));

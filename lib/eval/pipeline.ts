@@ -136,7 +136,7 @@ export async function runEvaluation(o: EvalOptions): Promise<EvalResult> {
     const cache = join(o.outDir, "generations.cache.jsonl");
     const gen = (m: LoadedModel, name: string) => generateForEval(m.model, m.tokenizer, modelHash(m.dir), template, records,
       { ...o.decoding, seed: o.seed }, cache, (d, n) => say(`generating (${name}) ${d}/${n}`));
-    const a = gen(tuned, "model"), b = gen(base, "baseline");
+    const a = await gen(tuned, "model"), b = await gen(base, "baseline");
     const byId = new Map(records.map((r) => [r.id, r]));
     const items: JudgeItem[] = records.map((r, i) => ({
       id: r.id, instruction: promptText(r), reference: r.references ?? [r.messages[r.messages.length - 1].content],
