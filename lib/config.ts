@@ -193,3 +193,8 @@ export function memoryProblem(shape: { nLayer: number; nHead: number; nEmbd: num
   const gib = (b: number) => (b / 2 ** 30).toFixed(1);
   return `${what}: ${rows} rows of ${tokens} tokens need about ${gib(need)} GiB for one forward and backward pass, more than half of this machine's ${gib(have)} GiB; lower train.microBatchSize (batchSize is reached by accumulating micro-batches)`;
 }
+
+/** A small JSON metadata file (a manifest, an adapter config): regular file, at most `maxBytes`, parsed with one-line errors. */
+export function readJsonFile(path: string, maxBytes = 1024 * 1024, what = "metadata file"): unknown {
+  return parseJsonText(readTextFileCapped(path, maxBytes, what), path);
+}

@@ -16,7 +16,7 @@
  * directory that holds nothing but a nanoinstruct model's files.
  */
 import {
-  closeSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync,
+  closeSync, cpSync, existsSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, realpathSync,
   renameSync, rmSync, statSync, unlinkSync, writeSync,
 } from "node:fs";
 import { hostname } from "node:os";
@@ -24,6 +24,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from "node:pat
 import { randomBytes } from "node:crypto";
 import { UserError } from "./errors";
 import { fileError } from "./fsutil";
+import { readJsonFile } from "./config";
 
 export const RUN_MARKER = ".nanoinstruct-run.json";
 export const LOCK_FILE = ".nanoinstruct.lock";
@@ -86,7 +87,7 @@ interface RunMarker {
 export function runHashOf(dir: string): string | null {
   for (const name of [RUN_MARKER, "config.json"]) {
     try {
-      const v = JSON.parse(readFileSync(join(dir, name), "utf8")) as Partial<RunMarker>;
+      const v = readJsonFile(join(dir, name), 1024 * 1024) as Partial<RunMarker>;
       if (v && typeof v === "object" && typeof v.configHash === "string") return v.configHash;
     } catch {
       // not there, or not ours
@@ -240,7 +241,7 @@ export function takeLock(dir: string, onMessage?: (s: string) => void): RunDirCl
       }
       let other: Partial<LockInfo> = {};
       try {
-        other = JSON.parse(readFileSync(path, "utf8")) as Partial<LockInfo>;
+        other = readJsonFile(path, 64 * 1024) as Partial<LockInfo>;
       } catch {
         // unreadable: treated as stale below only if it names no live process
       }
@@ -267,7 +268,7 @@ export function takeLock(dir: string, onMessage?: (s: string) => void): RunDirCl
     release() {
       if (!heldLocks.delete(path)) return;
       try {
-        const cur = JSON.parse(readFileSync(path, "utf8")) as Partial<LockInfo>;
+        const cur = readJsonFile(path, 64 * 1024) as Partial<LockInfo>;
         if (cur.pid === process.pid) unlinkSync(path);
       } catch {
         // gone already
@@ -299,7 +300,7 @@ export function whyNotReplaceableModelDir(dir: string): string | null {
   const foreign = names.filter((n) => !MODEL_FILES.has(n) || !lstatSync(join(dir, n)).isFile());
   if (foreign.length) return `it holds files nanoinstruct did not write (${foreign.slice(0, 3).join(", ")}${foreign.length > 3 ? ", ..." : ""})`;
   try {
-    const cfg = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as Record<string, unknown>;
+    const cfg = readJsonFile(join(dir, "config.json"), 1024 * 1024) as Record<string, unknown>;
     if (cfg && typeof cfg.nanoinstruct === "object" && cfg.nanoinstruct !== null) return null;
   } catch {
     // fall through

@@ -2,10 +2,11 @@
  * Fine-tuning data: records from a file or a mixture directory, an evaluation split, and the rows the
  * trainer consumes (template rendered, loss-masked, tokenized by parts, collated).
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { REPO_ROOT } from "../paths";
 import { UserError } from "../errors";
+import { readJsonFile } from "../config";
 import { safeContainedPath } from "../fsutil";
 import { loadRecords } from "../data/load";
 import type { InstructionRecord } from "../data/record";
@@ -41,12 +42,8 @@ export function dataFile(path: string): string {
   if (!statSync(path).isDirectory()) return path;
   const manifest = join(path, "manifest.json");
   if (!existsSync(manifest)) throw new UserError(`${path}: a directory without manifest.json (expected a mixture from 'nanoinstruct mix')`, 2);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(manifest, "utf8"));
-  } catch (err) {
-    throw new UserError(`${manifest}: not valid JSON (${(err as Error).message.split("\n")[0]})`, 2);
-  }
+  // Capped and regular-file-only: a manifest linked to /dev/zero or a FIFO is refused, not read for ever.
+  const parsed = readJsonFile(manifest, 1024 * 1024, "mixture manifest");
   const file = (parsed as { file?: unknown } | null)?.file ?? "data.jsonl";
   if (typeof file !== "string") throw new UserError(`${manifest}: 'file' must be a file name, got ${JSON.stringify(file)}`, 2);
   // The name comes from a file on disk: it may not lead out of the mixture directory.

@@ -6,8 +6,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
-import { mkdirSync, readFileSync, existsSync } from "node:fs";
+import { mkdirSync, existsSync } from "node:fs";
 import { UserError } from "../errors";
+import { readJsonFile } from "../config";
 import { writeJsonAtomic } from "../fsutil";
 import { normalSamples } from "./init";
 import { readSafetensors, writeSafetensors, type TensorData } from "./safetensors";
@@ -151,7 +152,7 @@ export async function saveLoraAdapters(dir: string, model: GPT, cfg: LoraConfig,
 export function loadLoraAdapters(dir: string, model: GPT): Map<string, tf.Variable> {
   const cfgPath = join(dir, "adapter_config.json");
   if (!existsSync(cfgPath)) throw new UserError(`${cfgPath}: missing (not a LoRA adapter directory)`, 2);
-  const raw = JSON.parse(readFileSync(cfgPath, "utf8"));
+  const raw = readJsonFile(cfgPath, 1024 * 1024, "adapter config") as Record<string, number>;
   const file = join(dir, "adapter_model.safetensors");
   const { tensors } = readSafetensors(file);
   const layers = [...new Set([...tensors.keys()].map((k) => k.replace(PEFT_PREFIX, "").replace(/\.lora_[AB]\.weight$/, "")))];

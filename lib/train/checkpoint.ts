@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors";
+import { readJsonFile } from "../config";
 import { fileError, safeContainedPath, writeJsonAtomic } from "../fsutil";
 import { readSafetensors, writeSafetensors, type TensorData } from "../model/safetensors";
 
@@ -128,7 +129,7 @@ export function readCheckpoint(dir: string): CheckpointContents {
   const damaged = `damaged checkpoint; delete ${dir} to resume from the one before it`;
   let manifest: unknown;
   try {
-    manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
+    manifest = readJsonFile(manifestPath, 1024 * 1024, "checkpoint manifest");
   } catch {
     throw new UserError(`${manifestPath}: missing or not JSON (${damaged})`, 2);
   }
@@ -147,12 +148,12 @@ export function readCheckpoint(dir: string): CheckpointContents {
     if (sha256(p) !== hash) throw new UserError(`${p}: content hash does not match manifest.json (${damaged})`, 2);
   }
   for (const f of CHECKPOINT_FILES) {
-    if (!(f in listed)) throw new UserError(`${manifestPath}: files: no entry for ${f} (${damaged})`, 2);
+    if (!Object.prototype.hasOwnProperty.call(listed, f)) throw new UserError(`${manifestPath}: files: no entry for ${f} (${damaged})`, 2);
   }
   const statePath = join(dir, "state.json");
   let state: CheckpointState;
   try {
-    state = JSON.parse(readFileSync(statePath, "utf8")) as CheckpointState;
+    state = readJsonFile(statePath, 1024 * 1024, "checkpoint state") as CheckpointState;
   } catch (err) {
     throw new UserError(`${statePath}: not valid JSON (${(err as Error).message.split("\n")[0]}; ${damaged})`, 2);
   }

@@ -53,6 +53,15 @@ test("11: a FIFO with no writer is refused by data inspect, mix and train (no ha
   const cfgPipe = fifo(join(tmp, "cfg-pipe.json"));
   clean(await runInProcess(["train", "--config", cfgPipe, "--quiet"]), cfgPipe, /the config file is a FIFO/);
   assert.equal(existsSync(join(tmp, "mix")), false);
+  // A mixture directory whose manifest is a FIFO, and an outDir whose config.json is one: refused, not waited on.
+  mkdirSync(join(tmp, "mixdir"));
+  fifo(join(tmp, "mixdir", "manifest.json"));
+  writeFileSync(cfg, JSON.stringify({ ...TRAIN, data: join(tmp, "mixdir"), outDir: join(tmp, "run") }));
+  clean(await runInProcess(["train", "--config", cfg, "--quiet"]), "manifest.json", /the mixture manifest is a FIFO/);
+  mkdirSync(join(tmp, "out-fifo"));
+  fifo(join(tmp, "out-fifo", "config.json"));
+  writeFileSync(cfg, JSON.stringify({ ...TRAIN, outDir: join(tmp, "out-fifo") }));
+  clean(await runInProcess(["train", "--config", cfg, "--quiet"]), "out-fifo", /is not a nanoinstruct run/);
 }));
 
 test("11: output paths inside /proc, /sys or /dev are refused", withTmp(async (tmp) => {
