@@ -79,10 +79,11 @@ test("webgpu: matMul (every transpose), gather and its gradient", { skip }, asyn
   await compare("gather", [rand([10, 6], 7), ids], (w, i) => tf.gather(w, i), [0]);
 });
 
-test("webgpu: linear, GELU, layer norm with gradients", { skip }, async () => {
+test("webgpu: linear, GELU, dropout, layer norm with gradients", { skip }, async () => {
   await compare("linear", [rand([19, 24], 8), rand([24, 13], 9), rand([13], 10)],
     (x, w, b) => linear(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), [0, 1, 2], 1e-4);
   await compare("gelu", [rand([7, 33], 11, 3)], (x) => geluTanh(x), [0], 1e-5);
+  await compare("dropout (seeded)", [rand([7, 33], 21)], (x) => tf.dropout(x, 0.3, undefined, 7), [0]);
   await compare("layerNorm", [rand([2, 9, 40], 12, 2), rand([40], 13), rand([40], 14)],
     (x, g, b) => layerNorm(x, g, b, 1e-5), [0, 1, 2], 1e-4);
 });
