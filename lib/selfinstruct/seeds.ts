@@ -5,9 +5,10 @@
  * generic ones. Alpaca shows only each seed's first instance in prompts and ignores is_classification
  * (self-instruct used it to generate outputs before inputs); we keep the field so seed files stay interchangeable.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { located, UserError } from "../errors";
+import { assertRegularFile } from "../fsutil";
 import { REPO_ROOT } from "../paths";
 import type { TaskTriple } from "./types";
 
@@ -81,8 +82,10 @@ export function parseSeedTasks(text: string, file: string): SeedTask[] {
 export function readSeedTasks(file: string = DEFAULT_SEED_TASKS_FILE): SeedTask[] {
   let text: string;
   try {
+    if (existsSync(file)) assertRegularFile(file, "seed-task file"); // a FIFO or a device would be read for ever
     text = readFileSync(file, "utf8");
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(located(file, undefined, `cannot read seed tasks: ${code === "ENOENT" ? "no such file" : (err as Error).message}`), 2);
   }

@@ -8,7 +8,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, truncateSync } from "node:fs";
 import { dirname } from "node:path";
 import { located, UserError } from "../errors";
-import { writeAll } from "../fsutil";
+import { assertRegularFile, writeAll } from "../fsutil";
 import type { RuleName } from "./filters";
 import type { NeighbourInfo } from "./screen";
 import type { TaskTriple } from "./types";
@@ -47,6 +47,7 @@ export type LogLine = RequestLogLine | CandidateLogLine;
 /** The complete lines of a JSONL file, parsed; a torn last line is removed from the file. [] when it does not exist. */
 export function readJsonlLines(file: string, onRepair?: (what: string) => void): { line: number; value: unknown }[] {
   if (!existsSync(file)) return [];
+  assertRegularFile(file, "JSONL file"); // a FIFO or a device would be read for ever
   let text = readFileSync(file, "utf8");
   if (text !== "" && !text.endsWith("\n")) {
     const cut = text.lastIndexOf("\n") + 1;

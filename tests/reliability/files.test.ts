@@ -58,6 +58,8 @@ test("11: a FIFO with no writer is refused by data inspect, mix and train (no ha
   fifo(join(tmp, "mixdir", "manifest.json"));
   writeFileSync(cfg, JSON.stringify({ ...TRAIN, data: join(tmp, "mixdir"), outDir: join(tmp, "run") }));
   clean(await runInProcess(["train", "--config", cfg, "--quiet"]), "manifest.json", /the mixture manifest is a FIFO/);
+  const seeds = fifo(join(tmp, "seeds.jsonl"));
+  clean(await runInProcess(["self-instruct", "--url", "http://127.0.0.1:9/v1", "--model", "m", "--n", "1", "--seed-tasks", seeds, "--out", join(tmp, "si.jsonl")]), seeds, /the seed-task file is a FIFO/);
   mkdirSync(join(tmp, "out-fifo"));
   fifo(join(tmp, "out-fifo", "config.json"));
   writeFileSync(cfg, JSON.stringify({ ...TRAIN, outDir: join(tmp, "out-fifo") }));
