@@ -35,9 +35,9 @@ export interface LossFit {
 export const predictLoss = (f: LossFit, params: number, tokens: number): number => f.E + f.A / params ** f.alpha + f.B / tokens ** f.beta;
 
 /**
- * Least-squares fit of L = E + A N^-alpha + B D^-beta. For each (alpha, beta) on a grid the model is linear in
- * (E, A, B), solved exactly (non-negative A and B enforced by dropping a term that comes out negative); the grid
- * is refined twice around the best point. Exponents are bounded to [0.05, 1.5].
+ * Least-squares fit of L = E + A N^-alpha + B D^-beta with E, A, B >= 0. For each (alpha, beta) on a grid the
+ * model is linear in (E, A, B), solved exactly under the sign constraints; the grid is refined twice around the
+ * best point. Exponents are bounded to [0.05, 1.5].
  */
 export function fitLoss(points: readonly ScalingPoint[]): LossFit {
   if (points.length < 4) throw new RangeError(`fitLoss needs at least 4 points, got ${points.length}`);
@@ -47,15 +47,15 @@ export function fitLoss(points: readonly ScalingPoint[]): LossFit {
   let best = { sse: Infinity, E: 0, A: 0, B: 0, alpha: 0.3, beta: 0.3 };
   const tryAt = (alpha: number, beta: number) => {
     const cols = xs.map((x) => [1, x.n ** -alpha, x.d ** -beta]);
-    for (const keep of [[0, 1, 2], [0, 1], [0, 2], [0]]) {
+    // Non-negative least squares over three unknowns by trying every active set: a loss floor, a size term and a
+    // data term can each only add to the loss, so none may come out negative.
+    for (const keep of [[0, 1, 2], [1, 2], [0, 1], [0, 2], [0], [1], [2]]) {
       const coef = leastSquares(cols.map((c) => keep.map((k) => c[k])), xs.map((x) => x.y));
-      if (!coef) continue;
+      if (!coef || coef.some((v) => v < 0)) continue;
       const full = [0, 0, 0];
       keep.forEach((k, i) => (full[k] = coef[i]));
-      if (full[1] < 0 || full[2] < 0) continue;
       const sse = xs.reduce((s, x, i) => s + (full[0] + full[1] * cols[i][1] + full[2] * cols[i][2] - x.y) ** 2, 0);
       if (sse < best.sse) best = { sse, E: full[0], A: full[1], B: full[2], alpha, beta };
-      break;
     }
   };
   let [aLo, aHi, bLo, bHi] = [0.05, 1.5, 0.05, 1.5];
