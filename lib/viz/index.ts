@@ -7,7 +7,7 @@ export { isFigure } from "./types";
 export { PALETTE, color, withAlpha, baseLayout } from "./theme";
 export { ema, DEFAULT_EMA } from "./smooth";
 export { lossCurves, DEFAULT_LOSS_CURVES, type LossPoint, type LossRun, type LossCurvesOptions } from "./figures/loss";
-export { winRateChart, DEFAULT_WIN_RATE, type WinRateRow, type WinRateOptions } from "./figures/winrate";
+export { winRateChart, DEFAULT_WIN_RATE, type WinRateRow, type WinRateOptions, type FloorMark } from "./figures/winrate";
 export { ablationCurve, DEFAULT_ABLATION, type AblationRow, type AblationOptions } from "./figures/ablation";
 export { mixtureComposition, DEFAULT_MIXTURE, type Counts, type NamedCounts, type MixtureOptions } from "./figures/mixture";
 export { lengthHistogram, DEFAULT_LENGTH_HISTOGRAM, type LengthHistogramOptions } from "./figures/histogram";
