@@ -58,7 +58,7 @@ function refuseSyncReads(): void {
     const values = be.tensorMap.get(dataId)?.values;
     if (values != null) return values;
     throw new UserError("the webgpu backend cannot read a tensor synchronously in Node (dataSync); this command needs "
-      + "an async read (await tensor.data(), generateAsync, evaluateAsync, tokenLogprobsAsync) or another backend");
+      + "an async read (await tensor.data(), generateAsync, evaluateAsync, tokenLogprobsAsync); or run it on the CPU with NANOINSTRUCT_BACKEND=wasm");
   };
 }
 

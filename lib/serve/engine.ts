@@ -145,7 +145,7 @@ export class ModelEngine implements TextEngine {
           const logits = this.model.forward(tf.tensor2d([feed], [1, feed.length], "int32"), { cache });
           return tf.slice(logits, [0, feed.length - 1, 0], [1, 1, V]);
         });
-        const data = row.dataSync() as Float32Array;
+        const data = (await row.data()) as Float32Array; // async: the webgpu backend has no synchronous read
         row.dispose();
         const id = sampleToken(data, 0, sampleV, p, random);
         if (id === eos) {
