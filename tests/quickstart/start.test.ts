@@ -11,6 +11,10 @@ test("npm start (smoke scale) writes summary.json and a report that draws", { ti
   const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], { encoding: "utf8", env: { ...process.env, NANOINSTRUCT_SCALE: "smoke" } });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /win rate\s+\d/);
+  assert.match(r.stdout, /headline: win rate \d+(\.\d)?% \[/);
+  assert.match(r.stdout, /sentiment\s+tuned\s+\d/);
+  // Generation progress is one line per model in a log, not one per batch.
+  assert.ok(r.stderr.split("\n").filter((l) => l.startsWith("generating")).length <= 4, r.stderr);
   const summary = JSON.parse(readFileSync("runs/quickstart-smoke/summary.json", "utf8"));
   for (const k of ["win_rate", "ci_low", "ci_high", "lc_win_rate", "n", "wins", "ties", "losses", "per_cluster"]) assert.ok(k in summary, k);
   assert.equal(summary.n, summary.wins + summary.ties + summary.losses);
