@@ -28,7 +28,7 @@ function run(backend: "webgpu" | "wasm", config: Record<string, unknown>, extra:
   const r = spawnSync(process.execPath, ["--import", "tsx", "tests/finetune/webgpu-run.ts", JSON.stringify({ config, ...extra })], {
     env: { ...process.env, NANOINSTRUCT_BACKEND: backend, NANOINSTRUCT_NATIVE: "0" }, encoding: "utf8", timeout: 280_000,
   });
-  assert.equal(r.status, 0, `${backend} run failed: ${r.stderr.split("\n").filter((l) => /Error/.test(l)).map((l) => l.slice(0, 300)).slice(-3).join(" | ")}`);
+  assert.equal(r.status, 0, `${backend} run failed: ${r.stderr.split("\n").filter((l) => l.trim() && !/^(Warning| - |\s+at )/.test(l)).map((l) => l.slice(0, 300)).slice(-4).join(" | ")}`);
   const out = JSON.parse(r.stdout.trim().split("\n").pop()!) as Run;
   assert.equal(out.engine.backend, backend);
   if (backend === "webgpu") assert.equal(out.errors?.count, 0, `WebGPU device errors: ${out.errors?.first}`);
