@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { repoRequire } from "../paths";
-import { UserError } from "../errors";
+import { errorLine, UserError } from "../errors";
 import { installWasmKernels } from "./wasm-kernels";
 import { installCpuKernels } from "./cpu-kernels";
 import { blasLabel, nativeKernelsInfo } from "./native-kernels";
@@ -82,7 +82,7 @@ async function activate(name: BackendName, gpuOnly = false): Promise<EngineInfo 
     try {
       if (!(await tf.setBackend("webgpu"))) return null;
     } catch (e) {
-      webgpuWhy = `TF.js's webgpu backend did not start: ${(e as Error).message.split("\n")[0]}`;
+      webgpuWhy = `TF.js's webgpu backend did not start: ${errorLine(e)}`;
       return null;
     }
     refuseSyncReads();
@@ -136,8 +136,10 @@ export async function initEngine(prefer?: BackendName): Promise<EngineInfo> {
       }
       return info;
     }
-    // A GPU first (CUDA through tfjs-node-gpu, then a hardware WebGPU adapter), then the CPU backends.
-    for (const [name, gpuOnly] of [["tensorflow", true], ["webgpu", true], ["tensorflow", false], ["wasm", false], ["cpu", false]] as const) {
+    // CUDA through tfjs-node-gpu first, then the CPU backends. WebGPU is only chosen when asked for
+    // (NANOINSTRUCT_BACKEND=webgpu): pretraining's probes and the notebooks still read tensors synchronously,
+    // which webgpu cannot do in Node, so picking it by itself on a GPU machine would break them.
+    for (const [name, gpuOnly] of [["tensorflow", true], ["tensorflow", false], ["wasm", false], ["cpu", false]] as const) {
       const info = await activate(name, gpuOnly);
       if (info) return info;
     }
