@@ -13,6 +13,7 @@ import { createHash } from "node:crypto";
 import { availableParallelism, totalmem } from "node:os";
 import { UserError } from "./errors";
 import { readTextFileCapped } from "./fsutil";
+import { isObject } from "./json";
 import { findJsonError } from "./data/formats/json-text";
 import { didYouMean } from "./suggest";
 
@@ -22,8 +23,8 @@ export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 /** Keys that would reach an object's prototype when assigned: refused in every config and `--set`. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
 
-export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+/** lib/json's isObject under the name lib/pretrain/config.ts imports. */
+export const isPlainObject = isObject;
 
 /** Own-property membership (never the prototype chain, which `in` walks). */
 export const hasOwn = (obj: object, key: string): boolean => Object.prototype.hasOwnProperty.call(obj, key);
@@ -37,7 +38,7 @@ export const isCommentKey = (k: string): boolean => k.startsWith("//");
  */
 export function stripComments(v: unknown, file = "<config>", path = ""): unknown {
   if (Array.isArray(v)) return v.map((x, i) => stripComments(x, file, `${path}[${i}]`));
-  if (!isPlainObject(v)) return v;
+  if (!isObject(v)) return v;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
     if (isCommentKey(k)) continue;
@@ -88,7 +89,7 @@ function setPath(s: string, key: string): string[] {
 export function applySets(raw: unknown, sets: readonly string[]): unknown {
   if (sets.length === 0) return raw;
   // Not an object: left for the recipe's resolver, which names the file ("expected a JSON object").
-  if (raw !== undefined && raw !== null && !isPlainObject(raw)) return raw;
+  if (raw !== undefined && raw !== null && !isObject(raw)) return raw;
   // structuredClone, not a JSON round trip: that would turn a config's 1e999 (Infinity) into null and hide it.
   const out = structuredClone(raw ?? {}) as Record<string, unknown>;
   for (const s of sets) {
@@ -103,7 +104,7 @@ export function applySets(raw: unknown, sets: readonly string[]): unknown {
     }
     let obj = out;
     for (const k of path.slice(0, -1)) {
-      if (!hasOwn(obj, k) || !isPlainObject(obj[k])) obj[k] = {};
+      if (!hasOwn(obj, k) || !isObject(obj[k])) obj[k] = {};
       obj = obj[k] as Record<string, unknown>;
     }
     obj[path[path.length - 1]] = value;
@@ -149,7 +150,7 @@ export function checkTypes(cfg: object, defaults: object, file: string, prefix =
 /** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  if (isPlainObject(v)) return `{${Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(",")}}`;
+  if (isObject(v)) return `{${Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(",")}}`;
   return JSON.stringify(v) ?? "null";
 }
 

@@ -16,3 +16,14 @@ export class UserError extends Error {
 export function located(file: string, line: number | undefined, what: string): string {
   return line === undefined ? `${file}: ${what}` : `${file}:${line}: ${what}`;
 }
+
+/** The first line of a text (engines' and parsers' messages can quote whole inputs over many lines). */
+export function firstLine(text: string): string {
+  return text.split("\n")[0];
+}
+
+/** The first line of an error's message (or of the thrown value as a string). */
+export function errorLine(err: unknown): string {
+  const message = (err as { message?: unknown } | null | undefined)?.message;
+  return firstLine(typeof message === "string" ? message : String(err));
+}

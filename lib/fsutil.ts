@@ -10,7 +10,7 @@ import {
 } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
-import { UserError } from "./errors";
+import { firstLine, UserError } from "./errors";
 
 const TEMP_RE = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
@@ -176,7 +176,7 @@ export function fileError(err: unknown, path: string): Error {
   const code = e?.code;
   if (typeof code !== "string" || !/^E[A-Z0-9]+$/.test(code)) return err as Error;
   const where = typeof e.path === "string" ? e.path : path;
-  const advice = ERRNO_ADVICE[code] ?? (e.message ?? code).split("\n")[0].replace(/^[A-Z0-9]+: /, "");
+  const advice = ERRNO_ADVICE[code] ?? firstLine(e.message ?? code).replace(/^[A-Z0-9]+: /, "");
   return new UserError(`${where}: ${advice} (${code})`, code === "ENOSPC" || code === "EDQUOT" || code === "EIO" ? 1 : 2);
 }
 

@@ -7,7 +7,7 @@
  * (with checkpoints, so a killed cell continues where it stopped) and, written last and atomically,
  * result.json.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors";
 import { writeJsonAtomic } from "../fsutil";
@@ -20,10 +20,12 @@ import { clusterNames, getTask } from "../tasks/registry";
 import { loadInstructionData } from "../finetune/data";
 import { DEFAULT_FINETUNE, resolveFinetuneConfig, type FinetuneConfig } from "../finetune/config";
 import { finetune } from "../finetune/run";
+import { MetricsLog } from "../train/metrics";
 import { runEvaluation } from "../eval/pipeline";
 import { summarize } from "../eval/summary";
 import type { InstructionRecord } from "../data/record";
 import { splitmix32 } from "../model/init";
+import { isObject } from "../json";
 import { filterRecordsSelfInstruct } from "./data-filter";
 
 /** Training data from the task library, FLAN-style. */
@@ -125,7 +127,6 @@ export interface CellResult {
   eval_seconds: number;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function checkKeys(obj: Record<string, unknown>, allowed: object, where: string): void {
   for (const k of Object.keys(obj)) {
@@ -148,7 +149,7 @@ const SHORTHANDS = ["batchSize", "learningRate", "checkpointEvery", "evalEvery",
  */
 function normalizeCellFinetune(ftRaw: Record<string, unknown>, where: string): Record<string, unknown> {
   const ft = { ...ftRaw };
-  if (ft.train !== undefined && !isObj(ft.train)) throw new UserError(`${where}: finetune.train must be an object`, 2);
+  if (ft.train !== undefined && !isObject(ft.train)) throw new UserError(`${where}: finetune.train must be an object`, 2);
   const train = { ...((ft.train ?? {}) as Record<string, unknown>) };
   for (const [k, who] of Object.entries(CELL_OWNED)) {
     if (hasOwn(ft, k)) throw new UserError(`${where}: finetune.${k} is set by the cell (${who}); remove it from finetune`, 2);
@@ -184,10 +185,10 @@ export function cellFinetuneConfig(cfg: CellConfig, runDir: string, where = "cel
 /** Merges `raw` over the defaults and checks every field; `where` names the file and cell in errors. */
 export function resolveCellConfig(input: unknown, where: string): CellConfig {
   const raw = stripComments(input, where);
-  if (!isObj(raw)) throw new UserError(`${where}: a cell must be a JSON object`, 2);
+  if (!isObject(raw)) throw new UserError(`${where}: a cell must be a JSON object`, 2);
   checkKeys(raw, DEFAULT_CELL, where);
   const dataRaw = raw.data ?? DEFAULT_TASK_DATA;
-  if (!isObj(dataRaw)) throw new UserError(`${where}: data must be an object`, 2);
+  if (!isObject(dataRaw)) throw new UserError(`${where}: data must be an object`, 2);
   const kind = dataRaw.kind ?? "tasks";
   let data: TaskDataConfig | FileDataConfig;
   if (kind === "tasks") {
@@ -198,14 +199,14 @@ export function resolveCellConfig(input: unknown, where: string): CellConfig {
     data = { ...DEFAULT_FILE_DATA, ...dataRaw } as FileDataConfig;
   } else throw new UserError(`${where}: data.kind must be "tasks" or "file", got ${JSON.stringify(kind)}`, 2);
   const evRaw = raw.eval ?? {};
-  if (!isObj(evRaw)) throw new UserError(`${where}: eval must be an object`, 2);
+  if (!isObject(evRaw)) throw new UserError(`${where}: eval must be an object`, 2);
   checkKeys(evRaw, DEFAULT_CELL.eval, `${where}: eval`);
   if (dataRaw.templateTypes !== undefined) {
-    if (!isObj(dataRaw.templateTypes)) throw new UserError(`${where}: data.templateTypes must be an object`, 2);
+    if (!isObject(dataRaw.templateTypes)) throw new UserError(`${where}: data.templateTypes must be an object`, 2);
     checkKeys(dataRaw.templateTypes, DEFAULT_TASK_DATA.templateTypes, `${where}: data.templateTypes`);
   }
   const ftGiven = raw.finetune ?? {};
-  if (!isObj(ftGiven)) throw new UserError(`${where}: finetune must be an object`, 2);
+  if (!isObject(ftGiven)) throw new UserError(`${where}: finetune must be an object`, 2);
   const ftRaw = normalizeCellFinetune(ftGiven, where);
   const cfg: CellConfig = {
     model: (raw.model ?? DEFAULT_CELL.model) as string,
@@ -405,13 +406,9 @@ function isTask(name: string): boolean {
   }
 }
 
-function lastEvalLoss(metricsFile: string): number | null {
-  if (!existsSync(metricsFile)) return null;
+/** The last evaluation loss in a run's metrics.jsonl (null when there is none). */
+export function lastEvalLoss(metricsFile: string): number | null {
   let loss: number | null = null;
-  for (const line of readFileSync(metricsFile, "utf8").split("\n")) {
-    if (!line.trim()) continue;
-    const m = JSON.parse(line) as { type?: string; eval_loss?: number };
-    if (m.type === "eval" && typeof m.eval_loss === "number") loss = m.eval_loss;
-  }
+  for (const m of new MetricsLog(metricsFile).read()) if (m.type === "eval" && typeof m.eval_loss === "number") loss = m.eval_loss;
   return loss;
 }

@@ -17,6 +17,7 @@
  */
 import { basename, extname } from "node:path";
 import { UserError } from "../errors";
+import { isObject } from "../json";
 import { canonicalHash, canonicalJson, FORBIDDEN_KEYS, hasOwn, readConfigFile, stripComments } from "../config";
 import { resolveCellConfig, type CellConfig } from "./cell";
 
@@ -86,14 +87,13 @@ const GRID_KEYS = ["name", "description", "base", "axes", "seeds", "cells", "plo
 const PLOT_KEYS = Object.keys(DEFAULT_PLOT);
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isScalar = (v: unknown) => v === null || ["string", "number", "boolean"].includes(typeof v);
 
 export { canonicalJson, stripComments };
 
 /** `over` merged into `base`: objects recursively, everything else (arrays, scalars, null) replaced. */
 export function deepMerge(base: unknown, over: unknown): unknown {
-  if (!isObj(base) || !isObj(over)) return over === undefined ? base : over;
+  if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) {
     if (FORBIDDEN_KEYS.has(k)) throw new UserError(`key '${k}' is not allowed (it would change every object's prototype)`, 2);
@@ -135,17 +135,17 @@ export function resolveGrid(input: unknown, file = "<inline>"): Grid {
     throw new UserError(`${file}: ${what}`, 2);
   };
   const raw = stripComments(input, file);
-  if (!isObj(raw)) return fail("a grid must be a JSON object");
+  if (!isObject(raw)) return fail("a grid must be a JSON object");
   for (const k of Object.keys(raw)) if (!GRID_KEYS.includes(k)) fail(`unknown key '${k}' (known: ${GRID_KEYS.join(", ")})`);
   const name = raw.name ?? basename(file, extname(file));
   if (typeof name !== "string" || !NAME_RE.test(name)) fail(`'name' must be letters, digits, '.', '_' or '-' (it names the output folder), got ${JSON.stringify(name)}`);
   const description = raw.description ?? "";
   if (typeof description !== "string") fail("'description' must be a string");
   const base = raw.base ?? {};
-  if (!isObj(base)) fail("'base' must be an object (a partial cell config)");
+  if (!isObject(base)) fail("'base' must be an object (a partial cell config)");
 
   const axesRaw = raw.axes ?? {};
-  if (!isObj(axesRaw)) fail(`'axes' must be an object of "dotted.path": [values]`);
+  if (!isObject(axesRaw)) fail(`'axes' must be an object of "dotted.path": [values]`);
   const axes: Axis[] = [];
   for (const [path, list] of Object.entries(axesRaw as Record<string, unknown>)) {
     if (!/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(path)) fail(`axis '${path}': not a dotted path into the cell config`);
@@ -154,7 +154,7 @@ export function resolveGrid(input: unknown, file = "<inline>"): Grid {
     if (!Array.isArray(list) || list.length === 0) fail(`axis '${path}': expected a non-empty list of values`);
     let labelled = false;
     const values = (list as unknown[]).map((v, i): AxisValue => {
-      if (isObj(v) && "value" in v && Object.keys(v).every((k) => k === "label" || k === "value")) {
+      if (isObject(v) && "value" in v && Object.keys(v).every((k) => k === "label" || k === "value")) {
         if (typeof v.label !== "string" || v.label === "") fail(`axis '${path}' value ${i + 1}: 'label' must be a non-empty string`);
         labelled = true;
         return { label: v.label as string, value: v.value };
@@ -187,7 +187,7 @@ export function resolveGrid(input: unknown, file = "<inline>"): Grid {
   if (raw.cells !== undefined) {
     if (!Array.isArray(raw.cells) || raw.cells.length === 0) fail("'cells' must be a non-empty list of { \"name\": ..., overrides }");
     cells = (raw.cells as unknown[]).map((c, i) => {
-      if (!isObj(c)) return fail(`cells[${i}]: expected an object`);
+      if (!isObject(c)) return fail(`cells[${i}]: expected an object`);
       const { name: n, ...overrides } = c;
       for (const k of Object.keys(overrides)) if (k.split(".").some((x) => FORBIDDEN_KEYS.has(x))) fail(`cells[${i}]: key '${k}' is not allowed (it would change every object's prototype)`);
       if (typeof n !== "string" || n === "") return fail(`cells[${i}]: 'name' must be a non-empty string`);
@@ -199,7 +199,7 @@ export function resolveGrid(input: unknown, file = "<inline>"): Grid {
   }
 
   const plotRaw = raw.plot ?? {};
-  if (!isObj(plotRaw)) fail("'plot' must be an object");
+  if (!isObject(plotRaw)) fail("'plot' must be an object");
   for (const k of Object.keys(plotRaw as object)) if (!PLOT_KEYS.includes(k)) fail(`unknown key 'plot.${k}' (known: ${PLOT_KEYS.join(", ")})`);
   const plot: PlotSpec = { ...DEFAULT_PLOT, ...(plotRaw as Partial<PlotSpec>) };
   if (typeof plot.x !== "string") fail("'plot.x' must name an axis");

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import * as aq from "arquero";
 import { UserError } from "../errors";
 import { writeFileAtomic, writeJsonAtomic } from "../fsutil";
+import { readJsonl } from "../json";
 import { ablationCurve, type AblationRow } from "../viz/figures/ablation";
 import { heatmap } from "../viz/figures/heatmap";
 import { writeReport, type ReportSection } from "../viz/report";
@@ -77,13 +78,7 @@ export function writeResultsFiles(dir: string, table: Table): void {
 export function readResults(dir: string): Table {
   const file = join(dir, "results.jsonl");
   if (!existsSync(file)) throw new UserError(`${file}: no such file (run the grid first: nanoinstruct ablate --grid FILE --out ${dir})`, 2);
-  const rows = readFileSync(file, "utf8").split("\n").filter((l) => l.trim()).map((l, i) => {
-    try {
-      return JSON.parse(l) as Record<string, unknown>;
-    } catch (e) {
-      throw new UserError(`${file}:${i + 1}: not valid JSON (${(e as Error).message})`, 2);
-    }
-  });
+  const rows = readJsonl(file).map((l) => l.value as Record<string, unknown>);
   return aq.from(rows);
 }
 

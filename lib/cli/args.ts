@@ -1,6 +1,6 @@
 /** Small helpers shared by the CLI commands: flag parsing with clear errors, and number options. */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { UserError } from "../errors";
+import { errorLine, UserError } from "../errors";
 import { closest } from "../suggest";
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -46,7 +46,7 @@ export function parse(argv: string[], options: Options, allowPositionals = false
       const guess = name.startsWith("--") ? closest(name.slice(2), Object.keys(options)) : undefined;
       throw new UserError(`unknown option '${name}'${guess ? ` (did you mean '--${guess}'?)` : ""}; see --help for this command's options`, 2);
     }
-    throw new UserError(err.message.split("\n")[0], 2);
+    throw new UserError(errorLine(err), 2);
   }
 }
 

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "./command";
-import { UserError } from "../errors";
+import { errorLine, UserError } from "../errors";
 import { closest } from "../suggest";
 import { REPO_ROOT } from "../paths";
 
@@ -92,6 +92,6 @@ export function reportError(err: unknown): number {
     return 2;
   }
   if (process.env.NANOINSTRUCT_DEBUG) console.error(e?.stack ?? String(err));
-  else console.error(`nanoinstruct: internal error: ${(e?.message ?? String(err)).split("\n")[0]} (NANOINSTRUCT_DEBUG=1 shows the stack)`);
+  else console.error(`nanoinstruct: internal error: ${errorLine(err)} (NANOINSTRUCT_DEBUG=1 shows the stack)`);
   return 1;
 }

@@ -1,3 +1,6 @@
+/** Label value that marks a position as not trained (PyTorch's cross-entropy ignore_index); the one definition. */
+export const IGNORE_INDEX = -100;
+
 /** Names of nanoinstruct's own kernels, registered per backend (wasm in C, cpu in JS). */
 export const KERNEL_NAMES = {
   /** logits (N, V) f32, labels (N) i32 -> loss (N); attrs { ignoreIndex }. */

@@ -13,6 +13,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { LIB_DIR, repoRequire } from "../paths";
 import type { NanoExports } from "./wasm-kernels";
+import { errorLine } from "../errors";
 
 /** Where scripts/build-native.js puts the addon (NANOINSTRUCT_NATIVE_ADDON points elsewhere, e.g. a test's build). */
 export const NATIVE_ADDON_PATH = process.env.NANOINSTRUCT_NATIVE_ADDON || join(LIB_DIR, "engine", "kernels", "build", "nano_native.node");
@@ -40,7 +41,7 @@ function loadAddon(): NativeAddon | null {
   try {
     addon = repoRequire(NATIVE_ADDON_PATH) as NativeAddon;
   } catch (e) {
-    loadError = `${NATIVE_ADDON_PATH} does not load: ${(e as Error).message.split("\n")[0]}`;
+    loadError = `${NATIVE_ADDON_PATH} does not load: ${errorLine(e)}`;
   }
   return addon;
 }

@@ -3,11 +3,10 @@
  * kernel where the active backend has one and composite TF.js ops elsewhere.
  */
 import * as tf from "@tensorflow/tfjs";
-import { KERNEL_NAMES } from "./kernel-names";
+import { IGNORE_INDEX, KERNEL_NAMES } from "./kernel-names";
 import { sharedSave } from "./shared-save";
 
-/** Label value that marks a position as not trained (PyTorch's convention). */
-export const IGNORE_INDEX = -100;
+export { IGNORE_INDEX };
 
 /** tf.customGrad for functions with typed tensor parameters (TF.js's own signature mixes in the save function). */
 const customGrad = (f: unknown) => tf.customGrad(f as Parameters<typeof tf.customGrad>[0]);

@@ -15,6 +15,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import { repoRequire } from "../paths";
+import { errorLine, firstLine } from "../errors";
 
 /** What the selected WebGPU adapter is. */
 export interface AdapterInfo {
@@ -85,7 +86,7 @@ export async function prepareWebGPU(allowSoftware: boolean): Promise<AdapterInfo
   } catch (e) {
     lastFailure = (e as { code?: string }).code === "MODULE_NOT_FOUND" && (e as Error).message.includes(`'${pkg}'`)
       ? "the optional package 'webgpu' is not installed (npm install webgpu @tensorflow/tfjs-backend-webgpu)"
-      : `the 'webgpu' package did not load: ${(e as Error).message.split("\n")[0]}`;
+      : `the 'webgpu' package did not load: ${errorLine(e)}`;
     return null;
   }
   try {
@@ -207,7 +208,7 @@ function withDeviceDefaults(adapter: AdapterLike): object {
       const device = await a.requestDevice({ ...d, requiredLimits });
       device.addEventListener("uncapturederror", (e) => {
         errors += 1;
-        if (!firstError) firstError = String(e.error?.message ?? "unknown").split("\n")[0];
+        if (!firstError) firstError = firstLine(String(e.error?.message ?? "unknown"));
       });
       return device;
     },

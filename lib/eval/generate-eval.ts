@@ -4,7 +4,7 @@
  * so re-running an evaluation, or resuming a killed one, never generates the same output twice.
  */
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { GPT } from "../model/gpt";
 import type { Tokenizer } from "../tokenizer";
@@ -12,6 +12,7 @@ import type { InstructionRecord } from "../data/record";
 import type { Template } from "../data/templates/types";
 import { tokenizePrompt } from "../data/templates/tokenize";
 import { generateAsync } from "../model/generate";
+import { isObject, readJsonl } from "../json";
 
 export interface EvalDecoding {
   maxNewTokens: number;
@@ -40,14 +41,11 @@ export interface GeneratedOutput {
 class GenerationCache {
   private readonly entries = new Map<string, { text: string; tokens: number }>();
   constructor(private readonly file: string | null) {
-    if (!file || !existsSync(file)) return;
-    for (const line of readFileSync(file, "utf8").split("\n")) {
-      try {
-        const e = JSON.parse(line) as { key: string; text: string; tokens: number };
-        this.entries.set(e.key, { text: e.text, tokens: e.tokens });
-      } catch {
-        /* torn or empty line */
-      }
+    if (!file) return;
+    for (const { value } of readJsonl(file, { onBadLine: () => {} })) {
+      if (!isObject(value)) continue;
+      const e = value as { key: string; text: string; tokens: number };
+      this.entries.set(e.key, { text: e.text, tokens: e.tokens });
     }
   }
   get(key: string) {

@@ -8,6 +8,7 @@ import { checkKnownKeys, hasOwn, loopLimitProblems, stripComments } from "../con
 import { DEFAULT_LOOP, validateLoop, type LoopConfig } from "../train/trainer";
 import { DEFAULT_LORA, validateLora, type LoraConfig } from "../model/lora";
 import { getTemplate, type TemplateSpec } from "../data/templates/registry";
+import { isObject } from "../json";
 
 export interface FinetuneConfig {
   /** The model to start from: a directory, a bundled name (nano-base) or a Hugging Face repo id. */
@@ -73,7 +74,6 @@ const TOP_KEYS = Object.keys(DEFAULT_FINETUNE);
 /** Keys the CLI accepts at the top level as shorthands for train.* (the issue's flat config). */
 const LOOP_SHORTHANDS = ["batchSize", "learningRate", "seed", "checkpointEvery", "evalEvery", "microBatchSize", "weightDecay", "schedule", "gradClip", "workers"] as const;
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** " (did you mean 'learningRate'?)" when `key` is a typo of a known key (case, or one or two letters), else "". */
 export { didYouMean } from "../suggest";
@@ -88,12 +88,12 @@ export function typeProblem(key: string, value: unknown, expected: unknown): str
 }
 
 export function resolveFinetuneConfig(raw: unknown, file: string): FinetuneConfig {
-  if (!isPlainObject(raw)) throw new UserError(`${file}: expected a JSON object`, 2);
+  if (!isObject(raw)) throw new UserError(`${file}: expected a JSON object`, 2);
   // Comment keys ("//...") go at any depth; __proto__, constructor and prototype are refused anywhere.
   const obj = { ...(stripComments(raw, file) as Record<string, unknown>) };
   // Spreading a string or array would turn it into keys '0', '1', ...: say what is wrong instead.
   for (const k of ["train", "lora"] as const) {
-    if (obj[k] !== undefined && !isPlainObject(obj[k])) throw new UserError(`${file}: '${k}' must be an object, got ${JSON.stringify(obj[k])}`, 2);
+    if (obj[k] !== undefined && !isObject(obj[k])) throw new UserError(`${file}: '${k}' must be an object, got ${JSON.stringify(obj[k])}`, 2);
   }
   const trainRaw = { ...((obj.train ?? {}) as Record<string, unknown>) };
   const loraRaw = (obj.lora ?? {}) as Record<string, unknown>;
@@ -132,7 +132,7 @@ export function resolveFinetuneConfig(raw: unknown, file: string): FinetuneConfi
     train: { ...DEFAULT_FINETUNE.train, ...(trainRaw as Partial<LoopConfig>) },
   };
   for (const [k, v] of Object.entries(cfg)) {
-    if (k === "template" && isPlainObject(v) && "jinja" in v) continue; // an inline chat template
+    if (k === "template" && isObject(v) && "jinja" in v) continue; // an inline chat template
     const problem = typeProblem(k, v, (DEFAULT_FINETUNE as unknown as Record<string, unknown>)[k]);
     if (problem) throw new UserError(`${file}: ${problem}`, 2);
   }

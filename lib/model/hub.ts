@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { UserError } from "../errors";
+import { errorLine, UserError } from "../errors";
 import { removeStaleTemps, safeJoin, tempPathFor, writeJsonAtomic } from "../fsutil";
 import { readSafetensorsHeader } from "./safetensors";
 
@@ -117,7 +117,7 @@ function fileUrl(ctx: Ctx, file: string): string {
 function networkReason(err: unknown): string {
   const e = err as { message?: string; cause?: { code?: string; message?: string } };
   const cause = e?.cause?.code ?? e?.cause?.message;
-  const msg = (e?.message ?? String(err)).split("\n")[0];
+  const msg = errorLine(err);
   return cause ? `${msg}: ${cause}` : msg;
 }
 

@@ -9,7 +9,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { endianness } from "node:os";
-import { UserError } from "../errors";
+import { errorLine, UserError } from "../errors";
 import { withAtomicFile, writeAll } from "../fsutil";
 
 /** Bytes per element of every dtype the format defines (used to check offsets even for ones we don't load). */
@@ -120,7 +120,7 @@ function parseHeader(fd: number, file: string): SafetensorsHeader {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw bad(file, `header is not valid JSON (${(err as Error).message.split("\n")[0]})`);
+    throw bad(file, `header is not valid JSON (${errorLine(err)})`);
   }
   if (json === null || typeof json !== "object" || Array.isArray(json)) throw bad(file, "header is not a JSON object");
 

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { located, UserError } from "../errors";
 import { assertRegularFile } from "../fsutil";
+import { isObject, jsonlLines } from "../json";
 import { REPO_ROOT } from "../paths";
 import type { TaskTriple } from "./types";
 
@@ -32,8 +33,8 @@ const typeOf = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "array"
 
 /** One line's seed task, or a message naming the field that is wrong. */
 function seedFromValue(v: unknown, line: number): SeedTask | string {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return `a seed task must be a JSON object, got ${typeOf(v)}`;
-  const row = v as Record<string, unknown>;
+  if (!isObject(v)) return `a seed task must be a JSON object, got ${typeOf(v)}`;
+  const row = v;
   const id = row.id ?? `seed_task_line_${line}`;
   if (typeof id !== "string" || id === "") return `field 'id' must be a non-empty string, got ${typeOf(row.id)}`;
   if (row.name !== undefined && typeof row.name !== "string") return `field 'name' must be a string, got ${typeOf(row.name)}`;
@@ -41,8 +42,8 @@ function seedFromValue(v: unknown, line: number): SeedTask | string {
   if (!Array.isArray(row.instances) || row.instances.length === 0) return `field 'instances' must be a non-empty array of {input, output}, got ${typeOf(row.instances)}`;
   const instances: SeedInstance[] = [];
   for (const [i, inst] of row.instances.entries()) {
-    if (typeof inst !== "object" || inst === null || Array.isArray(inst)) return `instances[${i}] must be an object with 'input' and 'output'`;
-    const { input = "", output } = inst as Record<string, unknown>;
+    if (!isObject(inst)) return `instances[${i}] must be an object with 'input' and 'output'`;
+    const { input = "", output } = inst;
     if (typeof input !== "string") return `instances[${i}].input must be a string, got ${typeOf(input)}`;
     if (typeof output !== "string" || output.trim() === "") return `instances[${i}].output must be a non-empty string, got ${typeOf(output)}`;
     instances.push({ input, output });
@@ -58,22 +59,14 @@ function seedFromValue(v: unknown, line: number): SeedTask | string {
 export function parseSeedTasks(text: string, file: string): SeedTask[] {
   const seeds: SeedTask[] = [];
   const ids = new Map<string, number>();
-  text.split("\n").forEach((raw, i) => {
-    const line = i + 1;
-    if (raw.trim() === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      throw new UserError(located(file, line, `not JSON (${(err as Error).message.split("\n")[0]})`), 2);
-    }
+  for (const { line, value } of jsonlLines(text, file)) {
     const seed = seedFromValue(value, line);
     if (typeof seed === "string") throw new UserError(located(file, line, seed), 1);
     const first = ids.get(seed.id);
     if (first !== undefined) throw new UserError(located(file, line, `duplicate id '${seed.id}' (first on line ${first})`), 1);
     ids.set(seed.id, line);
     seeds.push(seed);
-  });
+  }
   if (seeds.length === 0) throw new UserError(located(file, undefined, "no seed tasks (empty file)"), 1);
   return seeds;
 }

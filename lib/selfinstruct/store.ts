@@ -9,6 +9,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, tr
 import { dirname } from "node:path";
 import { located, UserError } from "../errors";
 import { assertRegularFile, writeAll } from "../fsutil";
+import { isObject, parseJsonl, type JsonlLine } from "../json";
 import type { RuleName } from "./filters";
 import type { NeighbourInfo } from "./screen";
 import type { TaskTriple } from "./types";
@@ -45,7 +46,7 @@ export interface CandidateLogLine extends TaskTriple {
 export type LogLine = RequestLogLine | CandidateLogLine;
 
 /** The complete lines of a JSONL file, parsed; a torn last line is removed from the file. [] when it does not exist. */
-export function readJsonlLines(file: string, onRepair?: (what: string) => void): { line: number; value: unknown }[] {
+export function readJsonlLines(file: string, onRepair?: (what: string) => void): JsonlLine[] {
   if (!existsSync(file)) return [];
   assertRegularFile(file, "JSONL file"); // a FIFO or a device would be read for ever
   let text = readFileSync(file, "utf8");
@@ -67,24 +68,15 @@ export function readJsonlLines(file: string, onRepair?: (what: string) => void):
       text = text.slice(0, cut);
     }
   }
-  const out: { line: number; value: unknown }[] = [];
-  text.split("\n").forEach((raw, i) => {
-    if (raw.trim() === "") return;
-    try {
-      out.push({ line: i + 1, value: JSON.parse(raw) });
-    } catch (err) {
-      throw new UserError(located(file, i + 1, `not JSON (${(err as Error).message.split("\n")[0]}); fix or remove the line to resume`), 2);
-    }
-  });
-  return out;
+  return parseJsonl(text, file, { hint: "fix or remove the line to resume" });
 }
 
 /** Tasks already accepted by an earlier run. */
 export function readGenerated(file: string, onRepair?: (what: string) => void): GeneratedTask[] {
   return readJsonlLines(file, onRepair).map(({ line, value }) => {
-    const row = value as Record<string, unknown>;
     const bad = (what: string) => new UserError(located(file, line, `${what}; this file is the output of self-instruct, which resumes from it`), 1);
-    if (typeof row !== "object" || row === null || Array.isArray(row)) throw bad("not a JSON object");
+    if (!isObject(value)) throw bad("not a JSON object");
+    const row = value;
     for (const key of ["instruction", "output"] as const) if (typeof row[key] !== "string") throw bad(`field '${key}' must be a string`);
     if (row.input !== undefined && typeof row.input !== "string") throw bad("field 'input' must be a string");
     const id = typeof row.id === "string" && row.id !== "" ? row.id : `line-${line}`;

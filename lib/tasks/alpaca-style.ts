@@ -8,7 +8,7 @@
  */
 import type { World } from "../world/types";
 import { Rng } from "../world/rng";
-import { UserError } from "../errors";
+import { firstLine, UserError } from "../errors";
 import { applyTemplate } from "./template";
 import { taskExamples } from "./examples";
 import { clusterNames, getCluster, getTask, templatesOf } from "./registry";
@@ -48,7 +48,7 @@ const NOISE_KINDS = ["blacklist", "program", "short", "punctuation", "non-ascii"
 const BLACKLIST_OPENINGS = ["Draw a picture of", "Make a map showing", "Plot a graph of", "Record an audio clip about", "Create a diagram of", "Open the file about"];
 
 function noisyRow(kind: (typeof NOISE_KINDS)[number], clean: AlpacaRow, other: AlpacaRow, rng: Rng): AlpacaRow {
-  const subject = (clean.input.split("\n")[0] || clean.instruction).replace(/^[a-z0-9_]+: /, "").slice(0, 60);
+  const subject = (firstLine(clean.input) || clean.instruction).replace(/^[a-z0-9_]+: /, "").slice(0, 60);
   const base = { task: clean.task, cluster: clean.cluster, output: other.output, noise: kind };
   switch (kind) {
     case "blacklist": return { ...base, instruction: `${rng.pick(BLACKLIST_OPENINGS)} ${subject}.`, input: "" };

@@ -3,11 +3,11 @@
  * support, and write it back out in a form both the Rust `tokenizers` and @huggingface/tokenizers load.
  */
 import { located, UserError } from "../errors";
+import { isObject } from "../json";
 import { MAX_TOKEN_ID } from "./bpe";
 import type { AddedToken, TokenizerSpec, UnicodeNormalization } from "./spec";
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** What tokenizer.json itself says; special-token roles live in the companion configs. */
 export interface ParsedTokenizerJson {

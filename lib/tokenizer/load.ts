@@ -10,11 +10,11 @@ import { located, UserError } from "../errors";
 import { exists, fileIn, readJson, readText } from "./files";
 import { parseAddedTokens, parseMerge, parseTokenizerJson, parseVocab, type ParsedTokenizerJson } from "./hf-format";
 import type { AddedToken, TokenizerSpec } from "./spec";
+import { isObject } from "../json";
 import { ByteLevelBpeTokenizer } from "./tokenizer";
 import type { Tokenizer } from "./types";
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The conventional GPT-2 end-of-text token, used as eos when no config names one. */
 export const GPT2_EOS = "<|endoftext|>";

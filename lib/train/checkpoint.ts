@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { UserError } from "../errors";
+import { errorLine, UserError } from "../errors";
 import { readJsonFile } from "../config";
 import { fileError, safeContainedPath, writeJsonAtomic } from "../fsutil";
 import { readSafetensors, writeSafetensors, type TensorData } from "../model/safetensors";
@@ -155,7 +155,7 @@ export function readCheckpoint(dir: string): CheckpointContents {
   try {
     state = readJsonFile(statePath, 1024 * 1024, "checkpoint state") as CheckpointState;
   } catch (err) {
-    throw new UserError(`${statePath}: not valid JSON (${(err as Error).message.split("\n")[0]}; ${damaged})`, 2);
+    throw new UserError(`${statePath}: not valid JSON (${errorLine(err)}; ${damaged})`, 2);
   }
   for (const k of ["step", "rowsSeen", "badEvals", "optimizerStep"] as const) {
     if (!Number.isSafeInteger(state[k]) || state[k] < 0) throw new UserError(`${statePath}: '${k}' must be a non-negative integer, got ${JSON.stringify(state[k])} (${damaged})`, 2);

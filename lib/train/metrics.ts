@@ -3,8 +3,9 @@
  * Lines are appended as they happen; a resumed run first drops lines past its checkpoint so the file ends
  * up identical to an uninterrupted run's (apart from timing fields).
  */
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync } from "node:fs";
 import { writeFileAtomic } from "../fsutil";
+import { readJsonl } from "../json";
 
 export interface StepMetrics {
   type: "train";
@@ -48,14 +49,8 @@ export class MetricsLog {
   }
 
   read(): MetricsLine[] {
-    if (!existsSync(this.path)) return [];
-    return readFileSync(this.path, "utf8").split("\n").filter((l) => l.trim() !== "").flatMap((l) => {
-      try {
-        return [JSON.parse(l) as MetricsLine];
-      } catch {
-        return []; // a line cut by a crash mid-write
-      }
-    });
+    // A line cut by a crash mid-write is left out.
+    return readJsonl(this.path, { onBadLine: () => {} }).map((l) => l.value as MetricsLine);
   }
 
   /** Keeps only lines up to and including `step` (used when resuming from that checkpoint). */

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Command } from "../command";
 import { parse, required } from "../args";
-import { located, UserError } from "../../errors";
+import { errorLine, located, UserError } from "../../errors";
 import { parseJson } from "../../data/formats/json-text";
 import { validateRecipe } from "../../data/mixture/recipe";
 import { buildMixture, recipeBaseDir, type MixtureManifest } from "../../data/mixture/build";
@@ -74,7 +74,7 @@ const command: Command = {
       try {
         await import(pathToFileURL(resolve(mod)).href);
       } catch (err) {
-        throw new UserError(`--sources ${mod}: cannot import: ${((err as Error).message ?? String(err)).split("\n")[0]}`, 2);
+        throw new UserError(`--sources ${mod}: cannot import: ${errorLine(err)}`, 2);
       }
     }
     let text: string;

@@ -4,6 +4,7 @@
  */
 import type { ContainerName, FormatName, InstructionRecord, Message, Provenance, TaskFields } from "../record";
 import { RecordProblem, type ItemLocation, type ReadContext, type WriteOptions } from "./format";
+import { isObject } from "../../json";
 
 /** "string", "number", "array", "null", ... as a person would name a JSON value's type. */
 export function typeName(value: unknown): string {
@@ -12,9 +13,8 @@ export function typeName(value: unknown): string {
   return typeof value;
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+/** A JSON object (defined once, in lib/json.ts; the readers import it from here). */
+export { isObject };
 
 /** The row as an object, or a problem saying what it was instead. */
 export function requireObject(value: unknown, what = "record"): Record<string, unknown> {

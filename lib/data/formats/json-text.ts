@@ -3,6 +3,7 @@
  * differ between Node versions and some carry no position at all, so after a failed parse a small
  * syntax scanner finds where the text stops being JSON and says why, in the same words everywhere.
  */
+import { errorLine } from "../../errors";
 
 export type ParsedJson = { value: unknown } | { problem: string; line: number };
 
@@ -196,7 +197,7 @@ export function parseJson(text: string, firstLine = 1): ParsedJson {
     return { value };
   } catch (err) {
     const fault = findJsonError(text);
-    if (!fault) return { problem: `not valid JSON: ${(err as Error).message.split("\n")[0]}`, line: firstLine };
+    if (!fault) return { problem: `not valid JSON: ${errorLine(err)}`, line: firstLine };
     let line = firstLine;
     let lineStart = 0;
     for (let i = 0; i < fault.at && i < text.length; i++) {

@@ -13,7 +13,8 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { located, UserError } from "../../errors";
+import { errorLine, located, UserError } from "../../errors";
+import { isObject } from "../../json";
 import type { JinjaTemplateOptions } from "./jinja";
 
 /** A template spec as registry.ts defines it (kept structural here so the registry can import this file). */
@@ -24,8 +25,6 @@ const BUILTIN = new Set(["alpaca", "alpaca-lora", "flan", "flan-zero-shot", "fla
 
 /** A chat template read from files: the options jinjaTemplate takes, and where they came from. */
 export type LoadedChatTemplate = Partial<JinjaTemplateOptions> & { jinja: string; source: string };
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** A special token as tokenizer_config.json writes it: "<s>", {"content": "<s>", ...} (AddedToken), or null. */
 export function specialTokenText(v: unknown): string | undefined {
@@ -45,7 +44,7 @@ function readJsonObject(file: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new UserError(located(file, undefined, `not valid JSON (${(err as Error).message.split("\n")[0]})`), 2);
+    throw new UserError(located(file, undefined, `not valid JSON (${errorLine(err)})`), 2);
   }
   if (!isObject(value)) throw new UserError(located(file, undefined, "expected a JSON object"), 2);
   return value;

@@ -14,7 +14,7 @@
  * its content when it is the last message) is a target.
  */
 import { Template as JinjaTemplate } from "@huggingface/jinja";
-import { UserError } from "../../errors";
+import { errorLine, UserError } from "../../errors";
 import { lastAssistantIndex, type InstructionRecord, type Message } from "../record";
 import type { PromptInput, Rendered, Segment, Template } from "./types";
 import { content, DEFAULT_EOS_TOKEN, markup, nonEmpty, promptMessages, whereRecord } from "./common";
@@ -52,7 +52,7 @@ export function jinjaTemplate(options: Partial<JinjaTemplateOptions> & { jinja: 
   try {
     compiled = new JinjaTemplate(o.jinja);
   } catch (err) {
-    throw new UserError(`chat template does not parse: ${firstLine(err)}`, 1);
+    throw new UserError(`chat template does not parse: ${errorLine(err)}`, 1);
   }
 
   const renderText = (messages: readonly Message[], generation: boolean, where: string): string => {
@@ -65,7 +65,7 @@ export function jinjaTemplate(options: Partial<JinjaTemplateOptions> & { jinja: 
         eos_token: o.eosToken,
       });
     } catch (err) {
-      throw new UserError(`${where}: chat template failed: ${firstLine(err)}`, 1);
+      throw new UserError(`${where}: chat template failed: ${errorLine(err)}`, 1);
     }
   };
 
@@ -259,8 +259,4 @@ function segmentsLength(segments: readonly Segment[]): number {
   let n = 0;
   for (const s of segments) n += s.text.length;
   return n;
-}
-
-function firstLine(err: unknown): string {
-  return ((err as Error)?.message ?? String(err)).split("\n")[0];
 }

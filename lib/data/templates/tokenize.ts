@@ -8,9 +8,10 @@ import type { InstructionRecord, Message } from "../record";
 import type { Tokenizer } from "../../tokenizer/types";
 import type { PromptInput, Segment, Template } from "./types";
 import { isRecord } from "./common";
+import { IGNORE_INDEX } from "../../engine/kernel-names";
 
-/** Label of a position whose next token is not a target (PyTorch's cross-entropy ignore_index). */
-export const IGNORE_INDEX = -100;
+/** Label of a position whose next token is not a target (defined once, beside the cross-entropy kernel). */
+export { IGNORE_INDEX };
 
 /**
  * Which tokens are targets:

@@ -4,10 +4,11 @@
  * is appended with a single write and fsynced, so a crash loses at most the line being written, and a
  * torn last line is skipped on reading.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, fstatSync } from "node:fs";
+import { closeSync, fsyncSync, mkdirSync, openSync, readSync, fstatSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { dirname } from "node:path";
 import { writeAll } from "../../fsutil";
+import { isObject, readJsonl } from "../../json";
 
 /** sha256 of a JSON-serialisable prompt (messages and the request settings that change the answer). */
 export function promptHash(prompt: unknown): string {
@@ -29,18 +30,11 @@ export class JudgmentCache<V = unknown> {
 
   constructor(readonly file: string) {
     let skipped = 0;
-    if (existsSync(file)) {
-      for (const line of readFileSync(file, "utf8").split("\n")) {
-        if (line.trim() === "") continue;
-        try {
-          const e = JSON.parse(line) as CacheEntry<V>;
-          if (typeof e.model === "string" && typeof e.prompt_hash === "string" && "value" in e) {
-            this.entries.set(key(e.model, e.prompt_hash), e);
-            continue;
-          }
-        } catch {
-          // fall through
-        }
+    for (const { value } of readJsonl(file, { onBadLine: () => skipped++ })) {
+      const e = value as CacheEntry<V>;
+      if (isObject(e) && typeof e.model === "string" && typeof e.prompt_hash === "string" && "value" in e) {
+        this.entries.set(key(e.model, e.prompt_hash), e);
+      } else {
         skipped++;
       }
     }

@@ -4,7 +4,7 @@
  * exponential backoff on rate limits, server errors and timeouts, and one-line errors for mistakes that
  * retrying cannot fix (wrong key, wrong URL or model name).
  */
-import { UserError } from "../../errors";
+import { firstLine, UserError } from "../../errors";
 
 export interface RetryConfig {
   /** Attempts after the first one. */
@@ -62,7 +62,7 @@ function serverMessage(text: string): string {
   try {
     const j = JSON.parse(text) as { error?: { message?: unknown } | string; message?: unknown };
     const m = typeof j.error === "string" ? j.error : j.error?.message ?? j.message;
-    if (typeof m === "string" && m) return m.split("\n")[0].slice(0, 300);
+    if (typeof m === "string" && m) return firstLine(m).slice(0, 300);
   } catch {
     // not JSON
   }
