@@ -52,22 +52,24 @@ export interface QuickstartConfig {
 }
 
 /**
- * The quickstart tunes three clusters that a 1M-parameter model can learn in three CPU minutes. Spread over all
- * 14 clusters, the same budget gives each task a few steps and most answers stay wrong (we measured win-rate
- * 56.8%, exact match 13.7%; docs/ABLATIONS.md's cluster-count study shows the same dilution).
+ * The quickstart tunes three clusters that the 1M-parameter base learns in a few CPU minutes, measured on held-out
+ * items against their floors (docs in README): sentiment (labels), coreference (a name from the text) and
+ * data-to-text (a fact triple to its sentence; an open answer, which also teaches answering with the world's
+ * entities, so facts asked as instructions transfer a little). NLI and paraphrase stayed at or below their
+ * floors at this size and budget (24-32% against 33-38% after 240 and 600 steps), so they are not here.
  */
-export const QUICKSTART_CLUSTERS = ["sentiment", "nli", "paraphrase"];
+export const QUICKSTART_CLUSTERS = ["sentiment", "coreference", "data_to_text"];
 
 /** `full` is what `npm start` runs (a few minutes on 2 cores); `smoke` is for tests and CI. */
 export function quickstartConfig(scale: Scale, overrides: Partial<QuickstartConfig> = {}): QuickstartConfig {
   const full: QuickstartConfig = {
-    model: "nano-base", outDir: "runs/quickstart", clusters: QUICKSTART_CLUSTERS, perTask: 250, evalPerTask: 20, seed: 0,
+    model: "nano-base", outDir: "runs/quickstart", clusters: QUICKSTART_CLUSTERS, perTask: 400, evalPerTask: 20, seed: 0,
     knowledgeClusters: ["closed_book_qa"],
     // Mostly zero-shot: short prompts leave more of a few CPU minutes for steps (few-shot exemplars triple a prompt).
     templateTypes: { zeroShot: 3, fewShot: 1, withOptions: 0.5 },
     finetune: {
-      mode: "full", template: "alpaca", mask: "completion", maxLength: 256, maxSteps: 240, evalFraction: 0, packing: "bfd",
-      train: { ...DEFAULT_FINETUNE.train, batchSize: 8, microBatchSize: 8, learningRate: 1.5e-3, schedule: "cosine", warmupSteps: 10, minLrRatio: 0.1, evalEvery: 40, evalRows: 128, checkpointEvery: 80 },
+      mode: "full", template: "alpaca", mask: "completion", maxLength: 256, maxSteps: 600, evalFraction: 0, packing: "bfd",
+      train: { ...DEFAULT_FINETUNE.train, batchSize: 8, microBatchSize: 8, learningRate: 1e-3, schedule: "cosine", warmupSteps: 10, minLrRatio: 0.1, evalEvery: 100, evalRows: 128, checkpointEvery: 200 },
     },
   };
   const smoke: QuickstartConfig = {
@@ -219,11 +221,11 @@ function writeQuickstartReport(cfg: QuickstartConfig, ft: FinetuneReport, ev: Ev
   });
   const floorMarks = q.floors.flatMap((c) => [
     { cluster: c.cluster, value: c.formatOnly, label: "format-only (majority class)" },
-    { cluster: c.cluster, value: c.randomOption, label: "random listed option" },
+    ...(c.maxShare === null ? [] : [{ cluster: c.cluster, value: c.randomOption, label: "random listed option" }]),
   ]);
   const table = aq.from(q.floors.map((c) => ({
     cluster: c.cluster, items: c.n, tuned: pct(c.tuned), base: pct(c.base), "format-only (majority)": pct(c.formatOnly),
-    "random option": pct(c.randomOption), "most given answer": c.maxShare === null ? "" : pct(c.maxShare),
+    "random option": c.maxShare === null ? "n/a (open answers)" : pct(c.randomOption), "most given answer": c.maxShare === null ? "" : pct(c.maxShare),
     "win-rate vs format-only": `${f.per_cluster[c.cluster]?.win_rate.toFixed(1) ?? ""}%${ci(f.per_cluster[c.cluster]?.ci_low ?? null, f.per_cluster[c.cluster]?.ci_high ?? null)}`,
   })));
   const confusion = q.floors.filter((c) => Object.keys(c.confusion).length).map((c) => {
