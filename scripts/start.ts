@@ -1,6 +1,7 @@
 /**
  * `npm start`: the quickstart pipeline, headless (the same lib calls as notebooks/00_quickstart).
- * NANOINSTRUCT_SCALE=smoke runs a tiny version in seconds.
+ * NANOINSTRUCT_SCALE=smoke runs a tiny version in seconds; `--out DIR` writes somewhere other than the scale's
+ * default (runs/quickstart, runs/quickstart-smoke).
  */
 import { quickstart, quickstartConfig, type Scale } from "../lib/quickstart/run";
 import { formatSummary } from "../lib/eval/summary";
@@ -9,7 +10,8 @@ import { reportError } from "../lib/cli/main";
 
 const scale = (process.env.NANOINSTRUCT_SCALE ?? "full") as Scale;
 try {
-  const cfg = quickstartConfig(scale);
+  const outAt = process.argv.indexOf("--out");
+  const cfg = quickstartConfig(scale, outAt > 0 && process.argv[outAt + 1] ? { outDir: process.argv[outAt + 1] } : {});
   // Generation progress ("generating (model) 40/200") redraws one line on a terminal and shows only its last
   // count in a log, so the run prints a handful of lines instead of one per batch.
   const tty = process.stderr.isTTY;
