@@ -7,10 +7,12 @@
  *
  * Resumable: cells already in results.jsonl (next to the study file) are not run again. Writes fit.json there.
  */
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
 import { writeJsonAtomic } from "../lib/fsutil";
+import { readConfigFile } from "../lib/config";
+import { readJsonl } from "../lib/json";
 import { initEngine } from "../lib/engine/backend";
 import { GPT } from "../lib/model/gpt";
 import { trainBpe } from "../lib/tokenizer";
@@ -34,15 +36,16 @@ interface Study {
 
 const args = process.argv.slice(2);
 const studyFile = args.includes("--study") ? args[args.indexOf("--study") + 1] : "experiments/scaling/study.json";
-const study = JSON.parse(readFileSync(studyFile, "utf8")) as Study;
+const study = readConfigFile(studyFile) as Study;
 const dir = dirname(studyFile);
 const resultsFile = join(dir, "results.jsonl");
 const speedFile = join(dir, "throughput.json");
 const say = (s: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${s}`);
 
+const readSpeed = () => (readConfigFile(speedFile) as { tokensPerSecond: Record<string, number> }).tokensPerSecond;
+
 function readResults(): (ScalingPoint & { budgetSeconds: number; size: string; seconds: number })[] {
-  if (!existsSync(resultsFile)) return [];
-  return readFileSync(resultsFile, "utf8").split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+  return readJsonl(resultsFile).map((l) => l.value as ScalingPoint & { budgetSeconds: number; size: string; seconds: number });
 }
 
 /**
@@ -50,7 +53,7 @@ function readResults(): (ScalingPoint & { budgetSeconds: number; size: string; s
  * short run (with worker threads the first ten or so steps are slower while they start and compile).
  */
 async function measureThroughput(): Promise<Record<string, number>> {
-  if (existsSync(speedFile)) return JSON.parse(readFileSync(speedFile, "utf8")).tokensPerSecond;
+  if (existsSync(speedFile)) return readSpeed();
   await initEngine();
   const world = generateWorld(study.worldSeed);
   const corpus = generateCorpus(world, { seed: study.corpusSeed, charsTarget: 400_000 });
@@ -103,9 +106,9 @@ async function main() {
         if (done.has(name)) continue;
         const cfg = cellConfig(s, budget, speed[s.name]);
         say(`${name}: ${cfg.train.maxSteps} steps (${(cfg.train.maxSteps * study.batchSize * study.blockSize / 1e6).toFixed(2)}M tokens)`);
-        rmSync(cfg.outDir, { recursive: true, force: true });
         const t0 = performance.now();
-        const r = await pretrain(cfg, { command: `node --import tsx scripts/scaling.ts --study ${studyFile}` });
+        // A cell killed midway left its own run directory: start it over (overwrite deletes nothing else).
+        const r = await pretrain(cfg, { overwrite: true, command: `node --import tsx scripts/scaling.ts --study ${studyFile}` });
         const seconds = (performance.now() - t0) / 1000;
         const point = {
           name, size: s.name, budgetSeconds: budget, params: r.parameters, tokens: r.trainingTokens,
@@ -126,7 +129,7 @@ async function main() {
   say(`fitting on ${points.length} of ${all.length} runs (at least ${study.minTokensForFit.toLocaleString("en-US")} tokens)`);
   const fit = fitLoss(points);
   // Throughput as measured at the start of the study (the trainer's setting for the study, on this machine).
-  const measured: Record<string, number> = JSON.parse(readFileSync(speedFile, "utf8")).tokensPerSecond;
+  const measured = readSpeed();
   const candidates = study.sizes.map((s) => {
     const params = gpt2Params({ vocabSize: study.vocabSize, blockSize: study.blockSize, nLayer: s.nLayer, nEmbd: s.nEmbd });
     return { name: s.name, params, bytes: params * 4, tokensPerSecond: measured[s.name] };

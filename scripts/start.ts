@@ -35,11 +35,11 @@ try {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   console.log(`\nagainst the floors (accuracy on held-out items):`);
   for (const c of q.floors) {
-    console.log(`  ${c.cluster.padEnd(12)} tuned ${pct(c.tuned).padStart(6)}  base ${pct(c.base).padStart(6)}  format-only ${pct(c.formatOnly).padStart(6)}  random option ${(c.maxShare === null ? "n/a" : pct(c.randomOption)).padStart(6)}` +
+    console.log(`  ${c.cluster.padEnd(12)} tuned ${pct(c.tuned).padStart(6)} [${pct(c.tunedCi[0])}, ${pct(c.tunedCi[1])}]  base ${pct(c.base).padStart(6)}  format-only ${pct(c.formatOnly).padStart(6)}  random option ${(c.maxShare === null ? "n/a" : pct(c.randomOption)).padStart(6)}` +
       (c.maxShare === null ? "" : `  most given answer ${pct(c.maxShare)}`));
   }
   console.log(`headline: win rate ${q.headline.win_rate.toFixed(1)}% [${q.headline.ci_low?.toFixed(1)}, ${q.headline.ci_high?.toFixed(1)}] against the ${q.headline.against}`);
-  if (q.knowledge) console.log(`knowledge through instructions (${q.knowledge.clusters.join(", ")}, never trained): tuned ${pct(q.knowledge.tuned)}, base ${pct(q.knowledge.base)} of ${q.knowledge.n}`);
+  if (q.knowledge) console.log(`knowledge through instructions (${q.knowledge.clusters.join(", ")}, never trained): tuned ${pct(q.knowledge.tuned)} [${pct(q.knowledge.tuned_ci[0])}, ${pct(q.knowledge.tuned_ci[1])}], base ${pct(q.knowledge.base)} of ${q.knowledge.n}`);
   console.log(`\ntraining ${r.seconds.train.toFixed(0)} s, evaluation ${r.seconds.eval.toFixed(0)} s, total ${r.seconds.total.toFixed(0)} s`);
   console.log(`report   ${r.reportPath}\nsummary  ${r.summaryPath}`);
 } catch (e) {

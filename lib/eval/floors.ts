@@ -6,13 +6,15 @@
  * learned only the answer format reaches the floors; a model that learned the task is well above them.
  */
 import type { InstructionRecord } from "../data/record";
+import { firstLine } from "../errors";
+import { bootstrapMeanCI } from "./winrate";
 
 /** A record's target text (its last assistant message). */
 const targetOf = (r: InstructionRecord): string => r.messages[r.messages.length - 1]?.content ?? "";
 
 /** The answer as a label: first line, trimmed, lower case, without trailing punctuation. */
 export function normalizeAnswer(text: string): string {
-  return text.split("\n")[0].trim().replace(/[.!?,;:]+$/, "").trim().toLowerCase();
+  return firstLine(text).trim().replace(/[.!?,;:]+$/, "").trim().toLowerCase();
 }
 
 /** A label task's closed answer set, or undefined when its targets are open text (inverted, generation). */
@@ -50,9 +52,11 @@ export function formatOnlyAnswers(train: readonly InstructionRecord[]): Map<stri
 export interface ClusterFloors {
   cluster: string;
   n: number;
-  /** Accuracies in [0, 1]. */
+  /** Accuracies in [0, 1], with 95% percentile-bootstrap intervals over the cluster's items. */
   tuned: number;
+  tunedCi: [number, number];
   base: number;
+  baseCi: [number, number];
   /** Majority-class floor: the format-only model's accuracy. */
   formatOnly: number;
   /** Expected accuracy of picking one of a label task's answers at random (open-text items count 0). */
@@ -75,6 +79,8 @@ export interface FloorInputs {
   verify: (record: InstructionRecord, output: string) => boolean;
   /** Training records, for each task's label set. */
   train: readonly InstructionRecord[];
+  /** Bootstrap seed (default 0). */
+  seed?: number;
 }
 
 export function clusterFloors(x: FloorInputs): ClusterFloors[] {
@@ -84,7 +90,9 @@ export function clusterFloors(x: FloorInputs): ClusterFloors[] {
   const clusters = [...new Set(x.records.map((r) => r.cluster ?? "(none)"))];
   return clusters.map((cluster) => {
     const idx = x.records.map((r, i) => [r, i] as const).filter(([r]) => (r.cluster ?? "(none)") === cluster);
-    const acc = (outs: readonly string[]) => idx.filter(([r, i]) => x.verify(r, outs[i])).length / Math.max(1, idx.length);
+    const hits = (outs: readonly string[]) => idx.map(([r, i]) => (x.verify(r, outs[i]) ? 1 : 0));
+    const acc = (h: number[]) => h.reduce((a: number, b) => a + b, 0) / Math.max(1, h.length);
+    const tunedHits = hits(x.tuned), baseHits = hits(x.base);
     let randomSum = 0;
     const predicted: Record<string, number> = {};
     const confusion: Record<string, Record<string, number>> = {};
@@ -107,7 +115,8 @@ export function clusterFloors(x: FloorInputs): ClusterFloors[] {
     const maxShare = labelItems ? Math.max(...Object.values(predicted)) / labelItems : null;
     const balanced = labelItems > 0 && Math.max(...Object.values(refCounts)) / labelItems <= 0.6;
     return {
-      cluster, n: idx.length, tuned: acc(x.tuned), base: acc(x.base), formatOnly: acc(x.formatOnly),
+      cluster, n: idx.length, tuned: acc(tunedHits), tunedCi: bootstrapMeanCI(tunedHits, { seed: x.seed ?? 0 }),
+      base: acc(baseHits), baseCi: bootstrapMeanCI(baseHits, { seed: x.seed ?? 0 }), formatOnly: acc(hits(x.formatOnly)),
       randomOption: randomSum / Math.max(1, idx.length), predicted, maxShare, confusion, balanced,
     };
   });

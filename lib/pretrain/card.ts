@@ -1,6 +1,7 @@
 /** The model card (README.md) written next to a pretrained model: what it is, how it was made, what it knows. */
 import type { PretrainReport } from "./run";
 import { MetricsLog, type StepMetrics } from "../train/metrics";
+import { firstLine } from "../errors";
 
 const fmt = (n: number, d = 3) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
 
@@ -51,7 +52,7 @@ ${r.knowledge.byRelation.filter((x) => x.accuracy < 0.75).length} of ${r.knowled
 |---|---|---|---|
 ${[...r.knowledge.byRelation].sort((a, b) => a.accuracy - b.accuracy).map((x) => `| ${x.relation} | ${x.n} | ${fmt(x.accuracy, 2)} | ${fmt(x.chance, 2)} |`).join("\n")}
 
-${r.knowledge.misses.slice(0, 4).map((m) => `- miss: \`${m.prompt}\` → \`${m.output.trim().split("\n")[0].slice(0, 50)}\` (answer ${m.answer})`).join("\n")}
+${r.knowledge.misses.slice(0, 4).map((m) => `- miss: \`${m.prompt}\` → \`${firstLine(m.output.trim()).slice(0, 50)}\` (answer ${m.answer})`).join("\n")}
 
 **Instructions.** The facts of eight relations (at most 20 each), asked as clozes and as Alpaca instructions; the
 instruction is scored by exact match of the response's first line:
@@ -61,7 +62,7 @@ instruction is scored by exact match of the response's first line:
 ${[...byRel.entries()].map(([rel, e]) => `| ${rel} | ${e.n} | ${fmt(e.cloze / e.n, 2)} | ${fmt(e.instr / e.n, 2)} |`).join("\n")}
 | **all** | ${p.n} | **${fmt(p.clozeAccuracy, 2)}** (chance ${fmt(p.chance, 2)}) | **${fmt(p.instructionExactMatch, 2)}** |
 
-${examples.map((x) => `- cloze \`The capital of ${x.subject} is\` → \`${x.cloze.trim().split("\n")[0]}\` (answer ${x.answer}); instruction \`${x.instruction}\` → \`${x.instructionOutput.trim().split("\n")[0].slice(0, 80)}\``).join("\n")}
+${examples.map((x) => `- cloze \`The capital of ${x.subject} is\` → \`${firstLine(x.cloze.trim())}\` (answer ${x.answer}); instruction \`${x.instruction}\` → \`${firstLine(x.instructionOutput.trim()).slice(0, 80)}\``).join("\n")}
 
 ## Samples (greedy)
 

@@ -6,6 +6,7 @@
 import type { GPT } from "../model/gpt";
 import type { Tokenizer } from "../tokenizer";
 import { generate } from "../model/generate";
+import { firstLine } from "../errors";
 import type { Cloze } from "../world/phrases";
 import type { World } from "../world/types";
 
@@ -70,12 +71,12 @@ export function runProbes(model: GPT, tokenizer: Tokenizer, world: World, probes
     const asked = generate(model, instr.map((q) => tokenizer.encode(alpacaPrompt(q))), { maxNewTokens: 12, stopTokenIds: [tokenizer.eosId] }, decode);
     part.forEach((p, j) => {
       const c = cloze[j].text, a = asked[j].text;
-      const firstLine = a.split("\n")[0];
+      const answerLine = firstLine(a);
       results.push({
         relation: p.relation, subject: p.subject, answer: p.answer,
         cloze: c, clozeCorrect: c.startsWith(p.continuation),
         instruction: instr[j], instructionOutput: a,
-        instructionCorrect: norm(firstLine) === norm(p.answer),
+        instructionCorrect: norm(answerLine) === norm(p.answer),
       });
     });
   }

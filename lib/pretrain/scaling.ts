@@ -4,6 +4,7 @@
  * D training tokens), and let the fit choose the model that reaches the lowest loss within a wall-clock budget,
  * given how fast each size trains here. Pure arithmetic: the runner (scripts/scaling.ts) does the training.
  */
+import { solveSPD } from "../eval/logistic";
 
 /** One pretraining run of the study. */
 export interface ScalingPoint {
@@ -73,22 +74,12 @@ export function fitLoss(points: readonly ScalingPoint[]): LossFit {
   };
 }
 
-/** Solves min ||X c - y|| by the normal equations (tiny systems only); undefined when singular. */
+/** Solves min ||X c - y|| through the normal equations X^T X c = X^T y (tiny systems); undefined when singular. */
 function leastSquares(X: number[][], y: number[]): number[] | undefined {
   const k = X[0].length;
-  const M = Array.from({ length: k }, (_r, i) => Array.from({ length: k + 1 }, (_c, j) => (j < k ? X.reduce((s, row) => s + row[i] * row[j], 0) : X.reduce((s, row, r) => s + row[i] * y[r], 0))));
-  for (let c = 0; c < k; c++) {
-    let p = c;
-    for (let r = c + 1; r < k; r++) if (Math.abs(M[r][c]) > Math.abs(M[p][c])) p = r;
-    if (Math.abs(M[p][c]) < 1e-12) return undefined;
-    [M[c], M[p]] = [M[p], M[c]];
-    for (let r = 0; r < k; r++) {
-      if (r === c) continue;
-      const f = M[r][c] / M[c][c];
-      for (let j = c; j <= k; j++) M[r][j] -= f * M[c][j];
-    }
-  }
-  return M.map((row, i) => row[k] / row[i]);
+  const H = Array.from({ length: k }, (_r, i) => Array.from({ length: k }, (_c, j) => X.reduce((s, row) => s + row[i] * row[j], 0)));
+  const g = Array.from({ length: k }, (_r, i) => X.reduce((s, row, r) => s + row[i] * y[r], 0));
+  return solveSPD(H, g) ?? undefined;
 }
 
 /** Throughput against size as a power law, tokens/s = k N^-gamma, fitted in log space. */

@@ -127,17 +127,16 @@ export async function quickstart(cfg: QuickstartConfig, callbacks: TrainerCallba
       model: ftReport.modelDir, baseline: cfg.model, evalSet: "<knowledge>", records: asked, judge: "verifier", outDir: join(cfg.outDir, "knowledge"),
       perTask: cfg.evalPerTask, seed: cfg.seed, template: ft.template, onProgress: say,
     });
-    const [c] = clusterFloors({ records: asked.map((r) => ({ ...r, cluster: "knowledge" })), tuned: k.outputs.model.map((o) => o.text), base: k.outputs.baseline.map((o) => o.text), formatOnly: asked.map(() => ""), verify: verifyRecord, train: [] });
+    const right = asked.map((r, i) => verifyRecord(r, k.outputs.model[i].text));
+    const share = (xs: readonly boolean[]) => xs.filter(Boolean).length / Math.max(1, xs.length);
+    const tasks = [...new Set(asked.map((r) => r.task ?? ""))];
+    const every = Math.max(1, Math.floor(asked.length / 8));
     knowledge = {
-      clusters: cfg.knowledgeClusters, n: asked.length, tuned: c.tuned, base: c.base,
-      per_task: Object.fromEntries([...new Set(asked.map((r) => r.task ?? ""))].map((t) => {
-        const idx = asked.map((r, i) => [r, i] as const).filter(([r]) => r.task === t);
-        return [t, idx.filter(([r, i]) => verifyRecord(r, k.outputs.model[i].text)).length / idx.length];
-      })),
-      examples: asked.slice(0, 200).filter((_r, i) => i % Math.max(1, Math.floor(asked.length / 8)) === 0).map((r) => {
-        const i = asked.indexOf(r);
-        return { task: r.task ?? "", prompt: r.messages[0].content, reference: (r.references ?? [])[0] ?? "", tuned: k.outputs.model[i].text, correct: verifyRecord(r, k.outputs.model[i].text) };
-      }),
+      clusters: cfg.knowledgeClusters, n: asked.length, tuned: share(right), tuned_ci: bootstrapMeanCI(right.map(Number), { seed: cfg.seed }),
+      base: share(asked.map((r, i) => verifyRecord(r, k.outputs.baseline[i].text))),
+      per_task: Object.fromEntries(tasks.map((t) => [t, share(right.filter((_x, i) => asked[i].task === t))])),
+      examples: asked.map((r, i) => ({ task: r.task ?? "", prompt: r.messages[0].content, reference: (r.references ?? [])[0] ?? "", tuned: k.outputs.model[i].text, correct: right[i] }))
+        .filter((_e, i) => i % every === 0),
     };
   }
   const tEval = performance.now();
@@ -165,8 +164,9 @@ export async function quickstart(cfg: QuickstartConfig, callbacks: TrainerCallba
 export interface KnowledgeResult {
   clusters: string[];
   n: number;
-  /** Accuracy of the tuned and the base model on facts asked as instructions. */
+  /** Accuracy of the tuned and the base model on facts asked as instructions (tuned with a 95% bootstrap CI). */
   tuned: number;
+  tuned_ci: [number, number];
   base: number;
   per_task: Record<string, number>;
   examples: { task: string; prompt: string; reference: string; tuned: string; correct: boolean }[];
@@ -187,7 +187,7 @@ export async function measureAgainstFloors(train: readonly InstructionRecord[], 
   const answers = formatOnlyAnswers(train);
   const formatOnly = heldOut.map((r) => answers.get(r.task ?? "") ?? "");
   const floors = clusterFloors({
-    records: heldOut, tuned: ev.outputs.model.map((o) => o.text), base: ev.outputs.baseline.map((o) => o.text), formatOnly, verify: verifyRecord, train,
+    records: heldOut, tuned: ev.outputs.model.map((o) => o.text), base: ev.outputs.baseline.map((o) => o.text), formatOnly, verify: verifyRecord, train, seed,
   });
   const byId = new Map(heldOut.map((r) => [r.id, r]));
   const judge = new VerifierJudge((item) => {
@@ -209,22 +209,17 @@ function writeQuickstartReport(cfg: QuickstartConfig, ft: FinetuneReport, ev: Ev
   const s = ev.summary, f = q.vs_format_only;
   const ci = (lo: number | null, hi: number | null) => (lo === null || hi === null ? "" : ` [${lo.toFixed(1)}, ${hi.toFixed(1)}]`);
   const winRows = (name: string, x: EvalSummary) => Object.entries(x.per_cluster).map(([cluster, g]) => ({ model: name, cluster, winRate: g.win_rate / 100, ciLow: (g.ci_low ?? g.win_rate) / 100, ciHigh: (g.ci_high ?? g.win_rate) / 100 }));
-  // Accuracy per cluster with a bootstrap CI over items.
   const right = (i: number, output: string) => verifyRecord(heldOut[i], output);
-  const accRows = q.floors.flatMap((c) => {
-    const idx = ev.items.map((it, i) => [it, i] as const).filter(([it]) => (it.cluster ?? "(none)") === c.cluster).map(([, i]) => i);
-    const row = (model: string, acc: number, outs: readonly string[]) => {
-      const [lo, hi] = bootstrapMeanCI(idx.map((i) => (right(i, outs[i]) ? 1 : 0)), { seed: cfg.seed });
-      return { model, cluster: c.cluster, winRate: acc, ciLow: Math.min(lo, acc), ciHigh: Math.max(hi, acc) };
-    };
-    return [row("tuned", c.tuned, ev.outputs.model.map((o) => o.text)), row("base", c.base, ev.outputs.baseline.map((o) => o.text))];
-  });
+  const accRows = q.floors.flatMap((c) => [
+    { model: "tuned", cluster: c.cluster, winRate: c.tuned, ciLow: c.tunedCi[0], ciHigh: c.tunedCi[1] },
+    { model: "base", cluster: c.cluster, winRate: c.base, ciLow: c.baseCi[0], ciHigh: c.baseCi[1] },
+  ]);
   const floorMarks = q.floors.flatMap((c) => [
     { cluster: c.cluster, value: c.formatOnly, label: "format-only (majority class)" },
     ...(c.maxShare === null ? [] : [{ cluster: c.cluster, value: c.randomOption, label: "random listed option" }]),
   ]);
   const table = aq.from(q.floors.map((c) => ({
-    cluster: c.cluster, items: c.n, tuned: pct(c.tuned), base: pct(c.base), "format-only (majority)": pct(c.formatOnly),
+    cluster: c.cluster, items: c.n, tuned: `${pct(c.tuned)} [${pct(c.tunedCi[0])}, ${pct(c.tunedCi[1])}]`, base: pct(c.base), "format-only (majority)": pct(c.formatOnly),
     "random option": c.maxShare === null ? "n/a (open answers)" : pct(c.randomOption), "most given answer": c.maxShare === null ? "" : pct(c.maxShare),
     "win-rate vs format-only": `${f.per_cluster[c.cluster]?.win_rate.toFixed(1) ?? ""}%${ci(f.per_cluster[c.cluster]?.ci_low ?? null, f.per_cluster[c.cluster]?.ci_high ?? null)}`,
   })));
@@ -267,7 +262,7 @@ function writeQuickstartReport(cfg: QuickstartConfig, ft: FinetuneReport, ev: Ev
   ];
   if (q.knowledge) {
     sections.push(`**Knowledge through instructions.** ${q.knowledge.n} world facts asked as instructions, from ${q.knowledge.clusters.join(", ")} (not in the mixture): ` +
-      `tuned ${pct(q.knowledge.tuned)}, base ${pct(q.knowledge.base)}. Per task: ${Object.entries(q.knowledge.per_task).map(([t, a]) => `${t} ${pct(a)}`).join(", ")}.`);
+      `tuned ${pct(q.knowledge.tuned)} [${pct(q.knowledge.tuned_ci[0])}, ${pct(q.knowledge.tuned_ci[1])}], base ${pct(q.knowledge.base)}. Per task: ${Object.entries(q.knowledge.per_task).map(([t, a]) => `${t} ${pct(a)}`).join(", ")}.`);
     sections.push(aq.from(q.knowledge.examples.map((e) => ({ task: e.task, prompt: e.prompt.slice(0, 120), reference: e.reference, tuned: e.tuned.slice(0, 60), correct: e.correct ? "yes" : "no" }))));
   }
   sections.push(figs[2], gap, `Example outputs (${perCluster} per cluster):`, examples, "Per cluster and per task, against the base:", "```\n" + formatSummary(s).split("\n\n").slice(1).join("\n\n") + "\n```");

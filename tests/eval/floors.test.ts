@@ -37,6 +37,8 @@ test("cluster floors: accuracies, random-option floor, predicted shares and the 
   const [c] = clusterFloors({ records, tuned, base, formatOnly: fo, verify, train });
   assert.equal(c.cluster, "sentiment");
   assert.equal(c.tuned, 0.75);
+  assert.ok(c.tunedCi[0] <= 0.75 && c.tunedCi[1] >= 0.75 && c.tunedCi[0] < c.tunedCi[1], String(c.tunedCi));
+  assert.deepEqual(c.baseCi, [0, 0]);
   assert.equal(c.base, 0);
   assert.equal(c.formatOnly, 0.5);
   assert.equal(c.randomOption, 0.5);

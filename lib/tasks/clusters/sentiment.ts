@@ -3,10 +3,10 @@
  * Taste and feature words come from the world (neutral on their own); the polarity comes from a small,
  * closed set of evaluative words, so every review has exactly one right label.
  */
-import type { Rng } from "../../world/rng";
 import { getCity, getPerson } from "../../world/query";
 import { foodNoun } from "../../world/phrases";
 import { POSITIVE_WORDS, NEGATIVE_WORDS } from "../../world/data";
+import { polarityWords, reviewAdjective, type Polarity } from "../../world/polarity";
 import { capitalize } from "../../world/text";
 import { numberToWords } from "../../world/numbers";
 import type { ClusterSpec, TaskSpec } from "../types";
@@ -14,7 +14,6 @@ import type { VerifierSpec } from "../verify";
 import { T, allOf, aOrAn, fromList, inv, mentions, namedCheck, pronouns } from "../helpers";
 
 const CLUSTER = "sentiment";
-type Polarity = "positive" | "negative";
 
 export { POSITIVE_WORDS, NEGATIVE_WORDS };
 const POSITIVE_ENDINGS = ["I loved it.", "I would eat it again.", "I will come back soon.", "It made me happy.", "I told all my friends to try it."];
@@ -22,18 +21,13 @@ const NEGATIVE_ENDINGS = ["I hated it.", "I will not eat it again.", "I will nev
 const POSITIVE_TRIP = ["We had a wonderful time.", "I want to go back soon.", "It was the best trip of the year.", "Everyone was happy."];
 const NEGATIVE_TRIP = ["We had a terrible time.", "I never want to go back.", "It was the worst trip of the year.", "Everyone was sad."];
 
-// No "great": one of the world's city features is the "great market".
-const words = (p: Polarity) => (p === "positive" ? POSITIVE_WORDS : NEGATIVE_WORDS);
+const words = polarityWords;
 
 /** A review with the wanted polarity: mentions the subject, uses a word of that polarity and none of the other. */
 function reviewCheck(subjectForms: string[], p: Polarity): VerifierSpec {
   const own = p === "positive" ? [...POSITIVE_WORDS, "loved", "love", "happy", "best"] : [...NEGATIVE_WORDS, "hated", "sad", "worst", "never", "not"];
   const other = p === "positive" ? [...NEGATIVE_WORDS, "hated", "sad", "worst", "never", "not"] : [...POSITIVE_WORDS, "loved", "happy", "best"];
   return allOf(mentions({ any: subjectForms }), mentions({ any: own, forbid: other }));
-}
-
-function adjective(rng: Rng, p: Polarity, food: boolean): string {
-  return rng.pick(words(p).filter((x) => food || (x !== "delicious" && x !== "tasty")));
 }
 
 const foodReview: TaskSpec = {
@@ -46,7 +40,7 @@ const foodReview: TaskSpec = {
     const f = rng.pick(w.foods);
     const city = rng.pick(w.cities).name;
     const p: Polarity = rng.chance(0.5) ? "positive" : "negative";
-    const adj = adjective(rng, p, true);
+    const adj = reviewAdjective(rng, p, true);
     const noun = foodNoun(f);
     const end = rng.pick(p === "positive" ? POSITIVE_ENDINGS : NEGATIVE_ENDINGS);
     const review = rng.pick([
@@ -89,8 +83,8 @@ const cityReview: TaskSpec = {
     const { world: w, rng } = ctx;
     const c = getCity(w, rng.pick(w.cities).name);
     const p: Polarity = rng.chance(0.5) ? "positive" : "negative";
-    const adj = adjective(rng, p, false);
-    const adj2 = adjective(rng, p, false);
+    const adj = reviewAdjective(rng, p, false);
+    const adj2 = reviewAdjective(rng, p, false);
     const end = rng.pick(p === "positive" ? POSITIVE_TRIP : NEGATIVE_TRIP);
     const days = numberToWords(rng.int(2, 6));
     const review = rng.pick([

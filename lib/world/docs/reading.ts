@@ -9,12 +9,12 @@ import { factsOf, paragraphs } from "./common";
 import type { Fact, Person, Relation, World } from "../types";
 import type { Rng } from "../rng";
 import { NEGATIVE_WORDS, POSITIVE_WORDS } from "../data";
+import { polarityWords, reviewAdjective, type Polarity } from "../polarity";
 import { foodNoun, factSentence } from "../phrases";
 import { capitalize } from "../text";
 import { numberToWords } from "../numbers";
 import { factsWith, getCountry } from "../query";
 
-type Polarity = "positive" | "negative";
 
 const LIKED_ENDINGS = ["I loved it.", "I would have it again.", "I will come back soon.", "It made my day.", "My friends should try it.", "I went home happy."];
 const DISLIKED_ENDINGS = ["I hated it.", "I will not have it again.", "I will never come back.", "It spoiled my day.", "My friends should stay away.", "I went home sad."];
@@ -33,14 +33,6 @@ const VERDICT: Record<Polarity, ((name: string, he: string) => string)[]> = {
   ],
 };
 
-function words(p: Polarity): string[] {
-  return p === "positive" ? POSITIVE_WORDS : NEGATIVE_WORDS;
-}
-
-function adjective(rng: Rng, p: Polarity, food: boolean): string {
-  return rng.pick(words(p).filter((x) => food || (x !== "delicious" && x !== "tasty")));
-}
-
 /** One review (of a food or of a city) in the writer's own words, with its polarity. */
 function review(ctx: DocContext): { subject: string; text: string; p: Polarity } {
   const { world: w, rng } = ctx;
@@ -50,7 +42,7 @@ function review(ctx: DocContext): { subject: string; text: string; p: Polarity }
     const f = rng.pick(w.foods);
     const noun = foodNoun(f);
     const city = rng.pick(w.cities).name;
-    const adj = adjective(rng, p, true);
+    const adj = reviewAdjective(rng, p, true);
     const text = rng.pick([
       () => `The ${noun} I had in ${city} ${f.countable ? "were" : "was"} ${adj}. ${end}`,
       () => `I tried ${noun} in ${city}. It was ${f.taste}, and it was ${adj}. ${end}`,
@@ -61,8 +53,8 @@ function review(ctx: DocContext): { subject: string; text: string; p: Polarity }
     return { subject: `the ${noun}`, text, p };
   }
   const c = rng.pick(w.cities);
-  const adj = adjective(rng, p, false);
-  const adj2 = adjective(rng, p, false);
+  const adj = reviewAdjective(rng, p, false);
+  const adj2 = reviewAdjective(rng, p, false);
   const text = rng.pick([
     () => `Our ${numberToWords(rng.int(2, 6))} days in ${c.name} were ${adj}. ${end}`,
     () => `The ${c.feature} of ${c.name} ${c.feature.endsWith("s") ? "were" : "was"} ${adj}, and the inns were ${adj2}. ${end}`,
@@ -93,7 +85,7 @@ export function reviewsDocument(ctx: DocContext): DraftDocument {
       () => `A review by ${writer.name}: "${r.text}"`,
     ])();
     let unit = `${said} ${rng.pick(VERDICT[r.p])(writer.name, writer.pronoun)}`;
-    const cue = words(r.p).find((x) => new RegExp(`\\b${x}\\b`, "i").test(r.text));
+    const cue = polarityWords(r.p).find((x) => new RegExp(`\\b${x}\\b`, "i").test(r.text));
     if (cue && rng.chance(0.3)) unit += ` The word "${cue}" shows that the review is ${r.p}.`;
     s.push(unit);
   }
