@@ -2,6 +2,16 @@
  * GPT-2, as one readable file: learned positions, pre-LayerNorm blocks, GELU (tanh approximation),
  * causal self-attention, and an output head tied to the token embedding.
  *
+ *   x = wte[idx] + wpe[pos]                                   token + position embeddings
+ *   for each block:  x = x + attn(ln_1(x));  x = x + mlp(ln_2(x))
+ *   logits = ln_f(x) wte^T                                    the head shares the token embedding
+ *
+ * Every step below is written as the math with plain TF.js ops. `useFusedKernels` (on by default) runs the
+ * same function through nanoinstruct's fused kernels instead (lib/engine/ops.ts: one kernel for attention,
+ * for layer norm, for linear layers, for the loss, and on wasm one per whole block while generating), which
+ * is several times faster; the two paths agree to float rounding (tests/model/gpt-paths.test.ts), and every
+ * published number comes from the fused one. The key/value cache for generation lives in ./cache.ts.
+ *
  * Parameters are TF.js variables named as Hugging Face's GPT-2 saves them
  * (`transformer.h.0.attn.c_attn.weight`, Conv1D layout [in, out]), so checkpoints map one to one.
  * The model knows nothing of training: it turns token ids into logits, and a loss when given labels.
@@ -10,30 +20,12 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { GPTConfig } from "./config";
-import {
-  cachedAttention, canFuseDecode, causalSelfAttention, crossEntropyPerToken, decodeBlock, embedTokens, embedTrainable, geluTanh, layerNorm, linear,
-  IGNORE_INDEX,
-  type BlockWeights,
-} from "../engine/ops";
-import { appendKV, kvInPlace, reserveKV, type KVBuffers } from "../engine/kv-cache";
+import * as fused from "../engine/ops";
+import { IGNORE_INDEX } from "../engine/ops";
+import { appendToCache, canDecodeFused, decodeBlockFused, disposeCache, fusedBlockWeights, newCache, type KVCache } from "./cache";
 import { normalSamples } from "./init";
 
-/**
- * Keys and values of the tokens seen so far, per layer, heads side by side: (B, rows, C) each, of which the
- * first `length` rows are filled. On wasm the buffers have spare rows and are written in place
- * (lib/engine/kv-cache.ts); elsewhere rows === length.
- */
-export interface KVCache {
-  keys: tf.Tensor3D[];
-  values: tf.Tensor3D[];
-  /** S: how many positions the cache holds. */
-  length: number;
-  /** Rows to allocate at first use (e.g. prompt + new tokens); buffers double beyond it. */
-  reserve?: number;
-}
-
-/** Fewest rows a cache buffer is allocated with (growth doubles from there). */
-const MIN_CACHE_ROWS = 32;
+export { disposeCache, type KVCache };
 
 export interface ForwardOptions {
   /** (B, T) int32 position ids; default past..past+T-1. Packed sequences restart theirs per sample. */
@@ -105,11 +97,15 @@ export class GPT {
   readonly params: Map<string, tf.Variable>;
   /** Low-rank adapters by linear-layer prefix (e.g. "transformer.h.0.attn.c_attn"). */
   readonly adapters = new Map<string, LinearAdapter>();
+  /**
+   * Compute through nanoinstruct's fused kernels where the backend has them (the default, and how every
+   * published number was made), or, when false, as the plain TF.js ops written out in this file. Same
+   * function either way, up to float rounding; the fused kernels are the fast implementation.
+   */
+  useFusedKernels = true;
 
   /** Distinguishes this model's TF.js variables from another's (TF.js variable names are global). */
   readonly id: number;
-  /** Each block's weights as the fused decode kernel takes them (the variables never change identity). */
-  private readonly blockWeightCache: BlockWeights[] = [];
 
   constructor(config: GPTConfig, weights: Map<string, Float32Array>) {
     this.config = config;
@@ -154,11 +150,18 @@ export class GPT {
     return n;
   }
 
-  /** x (N, in) -> (N, out) through the Conv1D weight [in, out] and bias, plus its adapter if any. */
+  /** y = x W + b: x (N, in) -> (N, out) through the Conv1D weight W (in, out) and bias b, plus its adapter if any. */
   linear(x: tf.Tensor2D, prefix: string, training = false): tf.Tensor2D {
-    const y = linear(x, this.p(`${prefix}.weight`) as tf.Tensor2D, this.p(`${prefix}.bias`) as tf.Tensor1D);
+    const W = this.p(`${prefix}.weight`) as tf.Tensor2D, b = this.p(`${prefix}.bias`) as tf.Tensor1D;
+    const y = this.useFusedKernels ? fused.linear(x, W, b) : tf.add(tf.matMul(x, W), b) as tf.Tensor2D; // (N, out)
     const adapter = this.adapters.get(prefix);
     return adapter ? tf.add(y, adapter.apply(x, training)) : y;
+  }
+
+  /** Layer norm `name` (e.g. "transformer.h.0.ln_1") over the last axis: (..., C) -> (..., C). */
+  private layerNorm(x: tf.Tensor3D, name: string): tf.Tensor3D {
+    const gain = this.p(`${name}.weight`), bias = this.p(`${name}.bias`), eps = this.config.layerNormEpsilon;
+    return (this.useFusedKernels ? fused.layerNorm(x, gain, bias, eps) : layerNorm(x, gain, bias, eps)) as tf.Tensor3D;
   }
 
   private dropout(x: tf.Tensor, opts: ForwardOptions, salt: number): tf.Tensor {
@@ -167,43 +170,70 @@ export class GPT {
     return tf.dropout(x, rate, undefined, (opts.dropoutSeed ?? 0) * 7919 + salt);
   }
 
+  /** Token plus position embeddings: wte[idx] + wpe[positions], idx (B, T) -> (B, T, C). */
+  private embed(idx: tf.Tensor2D, past: number, opts: ForwardOptions): tf.Tensor3D {
+    const T = idx.shape[1];
+    const wte = this.p("transformer.wte.weight"), wpe = this.p("transformer.wpe.weight");
+    if (this.useFusedKernels && opts.cache && !opts.training) {
+      return fused.embedTokens(wte, wpe, idx, opts.positions, past); // generation: one kernel, no gradient
+    }
+    if (this.useFusedKernels && !opts.positions) {
+      return this.dropout(fused.embedTrainable(wte, wpe, idx, past), opts, 0) as tf.Tensor3D; // one kernel with its gradient
+    }
+    const positions = opts.positions ?? tf.range(past, past + T, 1, "int32").reshape([1, T]) as tf.Tensor2D; // (B|1, T)
+    const tok = tf.gather(wte, idx); // (B, T, C)
+    const pos = tf.gather(wpe, positions); // (B|1, T, C)
+    return this.dropout(tf.add(tok, pos), opts, 0) as tf.Tensor3D;
+  }
+
   /** Causal self-attention of layer i: x (B, T, C) -> (B, T, C). */
   private attention(x: tf.Tensor3D, i: number, opts: ForwardOptions): tf.Tensor3D {
     const [B, T, C] = x.shape;
+    const nh = this.config.nHead;
     const p = `transformer.h.${i}.attn`;
-    const qkv = this.linear(x.reshape([B * T, C]), `${p}.c_attn`, opts.training).reshape([B, T, 3 * C]) as tf.Tensor3D;
-    let y: tf.Tensor3D;
+    // queries, keys and values of every head in one projection: columns [0, C), [C, 2C), [2C, 3C)
+    const qkv = this.linear(x.reshape([B * T, C]), `${p}.c_attn`, opts.training).reshape([B, T, 3 * C]) as tf.Tensor3D; // (B, T, 3C)
+    let y: tf.Tensor3D; // (B, T, C)
     if (opts.cache) {
-      const cache = opts.cache, past = cache.length;
-      const kv = this.storeKV(cache, i, appendKV(this.layerKV(cache, i), qkv, past, this.cacheRows(cache, i, past + T)));
-      y = cachedAttention(qkv, kv.keys, kv.values, this.config.nHead, opts.attentionBias, past + T);
+      // generation: this step's keys/values join those of the past tokens; queries are only the new tokens'
+      const past = opts.cache.length, S = past + T;
+      const kv = appendToCache(opts.cache, i, qkv, this.config.blockSize); // (B, rows >= S, C) each
+      if (this.useFusedKernels) y = fused.cachedAttention(qkv, kv.keys, kv.values, nh, opts.attentionBias, S);
+      else {
+        const q = tf.slice(qkv, [0, 0, 0], [B, T, C]) as tf.Tensor3D; // (B, T, C)
+        const k = tf.slice(kv.keys, [0, 0, 0], [B, S, C]) as tf.Tensor3D; // (B, S, C)
+        const v = tf.slice(kv.values, [0, 0, 0], [B, S, C]) as tf.Tensor3D; // (B, S, C)
+        y = attend(q, k, v, nh, past, opts.attentionBias);
+      }
+    } else if (this.useFusedKernels) {
+      y = fused.causalSelfAttention(qkv, nh, opts.attentionBias);
     } else {
-      y = causalSelfAttention(qkv, this.config.nHead, opts.attentionBias);
+      const [q, k, v] = tf.split(qkv, 3, 2) as tf.Tensor3D[]; // (B, T, C) each
+      y = attend(q, k, v, nh, 0, opts.attentionBias);
     }
-    const out = this.linear(y.reshape([B * T, C]) as tf.Tensor2D, `${p}.c_proj`, opts.training);
+    const out = this.linear(y.reshape([B * T, C]) as tf.Tensor2D, `${p}.c_proj`, opts.training); // (B*T, C)
     return this.dropout(out, opts, 3 * i + 2).reshape([B, T, C]) as tf.Tensor3D;
   }
 
-  /** The MLP of layer i: x (B, T, C) -> (B, T, C) through 4C hidden units. */
+  /** The MLP of layer i: x (B, T, C) -> (B, T, C) through 4C hidden units, gelu(x W_fc + b_fc) W_proj + b_proj. */
   private mlp(x: tf.Tensor3D, i: number, opts: ForwardOptions): tf.Tensor3D {
     const [B, T, C] = x.shape;
     const p = `transformer.h.${i}.mlp`;
-    const h = geluTanh(this.linear(x.reshape([B * T, C]), `${p}.c_fc`, opts.training)) as tf.Tensor2D; // (B*T, 4C)
+    const pre = this.linear(x.reshape([B * T, C]), `${p}.c_fc`, opts.training); // (B*T, 4C)
+    const h = (this.useFusedKernels ? fused.geluTanh(pre) : gelu(pre)) as tf.Tensor2D; // (B*T, 4C)
     return this.dropout(this.linear(h, `${p}.c_proj`, opts.training), opts, 3 * i + 3).reshape([B, T, C]) as tf.Tensor3D;
   }
 
+  /** Block i, pre-LayerNorm with residual connections: x (B, T, C) -> (B, T, C). */
   private block(x: tf.Tensor3D, i: number, opts: ForwardOptions): tf.Tensor3D {
-    const eps = this.config.layerNormEpsilon;
     const p = `transformer.h.${i}`;
-    if (opts.cache && !opts.training && canFuseDecode() && kvInPlace() && !this.hasAdapters(p)) {
-      // Generation: the whole block in one kernel, writing this step's keys/values into the cache in place.
-      const [B, T, C] = x.shape;
-      const cache = opts.cache, past = cache.length;
-      const kv = this.storeKV(cache, i, reserveKV(this.layerKV(cache, i), B, C, past, past + T, this.cacheRows(cache, i, past + T)));
-      return decodeBlock(x, this.blockWeights(i), kv.keys, kv.values, past, this.config.nHead, eps, opts.attentionBias);
+    if (this.useFusedKernels && canDecodeFused(opts.cache, opts.training, this.hasAdapters(p))) {
+      // generation on wasm: this same block in one kernel, writing this step's keys/values into the cache in place
+      const weights = fusedBlockWeights(this, i, (name) => this.p(name));
+      return decodeBlockFused(x, weights, opts.cache, i, this.config.nHead, this.config.layerNormEpsilon, this.config.blockSize, opts.attentionBias);
     }
-    x = tf.add(x, this.attention(layerNorm(x, this.p(`${p}.ln_1.weight`), this.p(`${p}.ln_1.bias`), eps) as tf.Tensor3D, i, opts));
-    x = tf.add(x, this.mlp(layerNorm(x, this.p(`${p}.ln_2.weight`), this.p(`${p}.ln_2.bias`), eps) as tf.Tensor3D, i, opts));
+    x = tf.add(x, this.attention(this.layerNorm(x, `${p}.ln_1`), i, opts)); // (B, T, C)
+    x = tf.add(x, this.mlp(this.layerNorm(x, `${p}.ln_2`), i, opts)); // (B, T, C)
     return x;
   }
 
@@ -214,27 +244,17 @@ export class GPT {
     if (past + T > this.config.blockSize) {
       throw new Error(`GPT: ${past + T} positions exceed the block size ${this.config.blockSize}`);
     }
-    const wpe = this.p("transformer.wpe.weight"), wte = this.p("transformer.wte.weight");
-    let x: tf.Tensor3D;
-    if (opts.cache && !opts.training) {
-      x = embedTokens(wte, wpe, idx, opts.positions, past); // generation: one kernel, no gradient
-    } else if (!opts.positions) {
-      x = this.dropout(embedTrainable(wte, wpe, idx, past), opts, 0) as tf.Tensor3D; // (B, T, C)
-    } else {
-      const tok = tf.gather(wte, idx); // (B, T, C)
-      const pos = tf.gather(wpe, opts.positions); // (B|1, T, C)
-      x = this.dropout(tf.add(tok, pos), opts, 0) as tf.Tensor3D;
-    }
+    let x = this.embed(idx, past, opts); // (B, T, C)
     for (let i = 0; i < this.config.nLayer; i++) x = this.block(x, i, opts);
     if (opts.cache) opts.cache.length = past + T;
-    return layerNorm(x, this.p("transformer.ln_f.weight"), this.p("transformer.ln_f.bias"), this.config.layerNormEpsilon) as tf.Tensor3D;
+    return this.layerNorm(x, "transformer.ln_f");
   }
 
   /** Logits (B, T, V) for token ids (B, T), through the output head tied to the token embedding. */
   forward(idx: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
     return tf.tidy(() => {
       const [B, T] = idx.shape;
-      const h = this.hidden(idx, opts).reshape([B * T, this.config.nEmbd]) as tf.Tensor2D;
+      const h = this.hidden(idx, opts).reshape([B * T, this.config.nEmbd]) as tf.Tensor2D; // (B*T, C)
       return tf.matMul(h, this.p("transformer.wte.weight"), false, true).reshape([B, T, this.config.vocabSize]) as tf.Tensor3D;
     });
   }
@@ -246,8 +266,9 @@ export class GPT {
   lossSum(idx: tf.Tensor2D, labels: tf.Tensor2D, opts: ForwardOptions = {}): tf.Scalar {
     return tf.tidy(() => {
       const [B, T] = idx.shape;
-      const logits = this.forward(idx, opts).reshape([B * T, this.config.vocabSize]) as tf.Tensor2D;
-      return tf.sum(crossEntropyPerToken(logits, labels.reshape([B * T]) as tf.Tensor1D, IGNORE_INDEX));
+      const logits = this.forward(idx, opts).reshape([B * T, this.config.vocabSize]) as tf.Tensor2D; // (B*T, V)
+      const flat = labels.reshape([B * T]) as tf.Tensor1D;
+      return tf.sum(this.useFusedKernels ? fused.crossEntropyPerToken(logits, flat, IGNORE_INDEX) : crossEntropy(logits, flat));
     });
   }
 
@@ -261,30 +282,7 @@ export class GPT {
 
   /** A new, empty cache (dispose it with disposeCache); `reserve`: positions it will likely hold. */
   newCache(reserve?: number): KVCache {
-    return { keys: [], values: [], length: 0, reserve };
-  }
-
-  private layerKV(cache: KVCache, i: number): KVBuffers | undefined {
-    return cache.keys[i] ? { keys: cache.keys[i], values: cache.values[i] } : undefined;
-  }
-
-  /** Makes `kv` layer i's buffers: keeps new tensors past the forward pass's tidy, disposes replaced ones. */
-  private storeKV(cache: KVCache, i: number, kv: KVBuffers): KVBuffers {
-    if (cache.keys[i] !== kv.keys) {
-      cache.keys[i]?.dispose();
-      cache.keys[i] = tf.keep(kv.keys);
-    }
-    if (cache.values[i] !== kv.values) {
-      cache.values[i]?.dispose();
-      cache.values[i] = tf.keep(kv.values);
-    }
-    return kv;
-  }
-
-  /** Rows to give layer i's buffers when they must grow to hold `needed`: the reserve, else double. */
-  private cacheRows(cache: KVCache, i: number, needed: number): number {
-    const current = cache.keys[i]?.shape[1] ?? 0;
-    return Math.min(this.config.blockSize, Math.max(needed, cache.reserve ?? 0, 2 * current, MIN_CACHE_ROWS));
+    return newCache(reserve);
   }
 
   private hasAdapters(blockPrefix: string): boolean {
@@ -292,25 +290,49 @@ export class GPT {
     return false;
   }
 
-  private blockWeights(i: number): BlockWeights {
-    const known = this.blockWeightCache[i];
-    if (known) return known;
-    const w = (name: string) => this.p(`transformer.h.${i}.${name}`);
-    return this.blockWeightCache[i] = {
-      ln1G: w("ln_1.weight"), ln1B: w("ln_1.bias"), qkvW: w("attn.c_attn.weight"), qkvB: w("attn.c_attn.bias"),
-      projW: w("attn.c_proj.weight"), projB: w("attn.c_proj.bias"), ln2G: w("ln_2.weight"), ln2B: w("ln_2.bias"),
-      fcW: w("mlp.c_fc.weight"), fcB: w("mlp.c_fc.bias"), fc2W: w("mlp.c_proj.weight"), fc2B: w("mlp.c_proj.bias"),
-    };
-  }
-
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
   }
 }
 
-export function disposeCache(cache: KVCache): void {
-  for (const t of [...cache.keys, ...cache.values]) t?.dispose();
-  cache.keys = [];
-  cache.values = [];
-  cache.length = 0;
+/**
+ * Causal self-attention as the math, per head: softmax(q k^T / sqrt(hs) + mask + bias) v.
+ * q (B, T, C) holds T new tokens at positions past..past+T-1; k and v (B, S, C) all S = past + T positions
+ * (heads side by side in C). Query t may look at keys 0..past+t. Returns (B, T, C), heads side by side again.
+ */
+function attend(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, nHead: number, past: number, bias?: tf.Tensor): tf.Tensor3D {
+  const [B, T, C] = q.shape;
+  const S = k.shape[1], hs = C / nHead;
+  const heads = (t: tf.Tensor3D) => t.reshape([B, t.shape[1], nHead, hs]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+  const qh = heads(q); // (B, nh, T, hs)
+  const kh = heads(k), vh = heads(v); // (B, nh, S, hs)
+  let att = tf.mul(tf.matMul(qh, kh, false, true), 1 / Math.sqrt(hs)); // (B, nh, T, S)
+  const mask = new Float32Array(T * S); // (T, S): 0 where query t may look, -1e9 at keys after it
+  for (let t = 0; t < T; t++) for (let s = past + t + 1; s < S; s++) mask[t * S + s] = -1e9;
+  att = tf.add(att, tf.tensor2d(mask, [T, S]));
+  if (bias) att = tf.add(att, bias); // padding and packed-sample masks
+  att = tf.softmax(att); // each query's weights over the keys sum to 1
+  const y = tf.matMul(att, vh); // (B, nh, T, hs)
+  return y.transpose([0, 2, 1, 3]).reshape([B, T, C]) as tf.Tensor3D; // (B, T, C)
+}
+
+/** GPT-2's GELU, the tanh approximation ("gelu_new"): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+function gelu(x: tf.Tensor): tf.Tensor {
+  const inner = tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.mul(x, tf.mul(x, x)))));
+  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner)));
+}
+
+/** Layer normalization over the last axis: (x - mean) / sqrt(variance + eps) * gain + bias. */
+function layerNorm(x: tf.Tensor, gain: tf.Tensor, bias: tf.Tensor, eps: number): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true); // (..., 1) each
+  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gain), bias);
+}
+
+/** -log softmax(logits)[label] per position: logits (N, V), labels (N) -> (N), 0 where label is IGNORE_INDEX. */
+function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor1D {
+  const V = logits.shape[1];
+  const trained = tf.notEqual(labels, IGNORE_INDEX); // (N)
+  const target = tf.oneHot(tf.where(trained, labels, tf.zerosLike(labels)), V); // (N, V)
+  const logProb = tf.sum(tf.mul(tf.logSoftmax(logits), target), 1); // (N): log-probability of the label
+  return tf.mul(tf.neg(logProb), tf.cast(trained, "float32")) as tf.Tensor1D;
 }
