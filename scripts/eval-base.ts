@@ -18,7 +18,7 @@ try {
   const seed = typeof m.info.extra.worldSeed === "number" ? m.info.extra.worldSeed : 0;
   const world = generateWorld(seed);
   const t0 = performance.now();
-  const k = worldKnowledge(m.model, m.tokenizer, clozeProbes(world));
+  const k = await worldKnowledge(m.model, m.tokenizer, clozeProbes(world));
   m.model.dispose();
   if (json) console.log(JSON.stringify({ model: name, worldSeed: seed, ...k }, null, 2));
   else {

@@ -54,7 +54,8 @@ const NEG = -1e9;
 
 /**
  * Continues each prompt. `decode` (ids -> text) enables stop strings and `text` in the result.
- * Prompts longer than blockSize - 1 keep their last tokens.
+ * Prompts longer than blockSize - 1 keep their last tokens. Reads logits synchronously (dataSync): for the
+ * cpu, wasm and tensorflow backends; on webgpu, and in code that may run there, use generateAsync.
  */
 export function generate(
   model: GPT,
@@ -63,26 +64,12 @@ export function generate(
   decode?: (ids: number[]) => string,
   onToken?: OnToken,
 ): Generation[] {
-  const it = generation(model, prompts, overrides, decode, onToken);
-  let ok = false;
-  try {
-    let r = it.next();
-    while (!r.done) {
-      const t = r.value as tf.Tensor; // tslab's TypeScript 5.0 does not narrow r in the loop
-      const rows = t.dataSync() as Float32Array;
-      t.dispose();
-      r = it.next(rows);
-    }
-    ok = true;
-    return r.value;
-  } finally {
-    if (!ok) it.return([]); // runs the loop's cleanup (the KV cache)
-  }
+  return drive(generation(model, prompts, overrides, decode, onToken), (t) => t.dataSync() as Float32Array) as Generation[];
 }
 
 /**
  * generate() reading logits asynchronously: required on the webgpu backend (Node has no synchronous read
- * from a GPU), and the same tokens as generate() on every backend.
+ * from a GPU), and the same tokens as generate() on every backend (one decoding loop serves both).
  */
 export async function generateAsync(
   model: GPT,
@@ -91,20 +78,49 @@ export async function generateAsync(
   decode?: (ids: number[]) => string,
   onToken?: OnToken,
 ): Promise<Generation[]> {
-  const it = generation(model, prompts, overrides, decode, onToken);
-  let ok = false;
+  return drive(generation(model, prompts, overrides, decode, onToken), (t) => t.data() as Promise<Float32Array>);
+}
+
+type Decoding = Generator<tf.Tensor, Generation[], Float32Array>;
+
+/**
+ * Runs the decoding loop, handing it each step's logits as `read` returns them: synchronously while `read`
+ * returns arrays, as a promise once it returns one. Each step's tensor is disposed after its read; a read
+ * that fails ends the loop through its cleanup (the KV cache).
+ */
+function drive(it: Decoding, read: (t: tf.Tensor) => Float32Array | Promise<Float32Array>, r = it.next()): Generation[] | Promise<Generation[]> {
+  let handedOn = false;
   try {
-    let r = it.next();
     while (!r.done) {
       const t = r.value as tf.Tensor; // tslab's TypeScript 5.0 does not narrow r in the loop
-      const rows = (await t.data()) as Float32Array;
+      let rows: Float32Array | Promise<Float32Array>;
+      try {
+        rows = read(t);
+      } catch (e) {
+        t.dispose();
+        throw e;
+      }
+      if (rows instanceof Promise) {
+        handedOn = true;
+        return rows.then(
+          (values) => {
+            t.dispose();
+            return drive(it, read, it.next(values));
+          },
+          (e: unknown) => {
+            t.dispose();
+            it.return([]);
+            throw e;
+          },
+        );
+      }
       t.dispose();
       r = it.next(rows);
     }
-    ok = true;
+    handedOn = true;
     return r.value;
   } finally {
-    if (!ok) it.return([]);
+    if (!handedOn) it.return([]); // a read failed: run the loop's cleanup
   }
 }
 
@@ -115,7 +131,7 @@ function* generation(
   overrides: Partial<GenerateConfig>,
   decode?: (ids: number[]) => string,
   onToken?: OnToken,
-): Generator<tf.Tensor, Generation[], Float32Array> {
+): Decoding {
   const cfg: GenerateConfig = { ...DEFAULT_GENERATE, ...overrides };
   const errors = validateGenerate(cfg);
   if (errors.length) throw new Error(`generate: ${errors.join("; ")}`);

@@ -5,7 +5,7 @@
  */
 import type { GPT } from "../model/gpt";
 import type { Tokenizer } from "../tokenizer";
-import { generate } from "../model/generate";
+import { generateAsync } from "../model/generate";
 import { firstLine } from "../errors";
 import type { Cloze } from "../world/phrases";
 import type { World } from "../world/types";
@@ -52,8 +52,11 @@ export interface ProbeSummary {
 
 const norm = (s: string) => s.trim().replace(/[.!?]+$/, "").trim().toLowerCase();
 
-/** Runs up to `perRelation` probes per relation (greedy decoding) and summarizes them. */
-export function runProbes(model: GPT, tokenizer: Tokenizer, world: World, probes: readonly Cloze[], perRelation = 20, batch = 16): ProbeSummary {
+/**
+ * Runs up to `perRelation` probes per relation (greedy decoding) and summarizes them. Reads logits
+ * asynchronously (generateAsync), so it runs on every backend, webgpu included.
+ */
+export async function runProbes(model: GPT, tokenizer: Tokenizer, world: World, probes: readonly Cloze[], perRelation = 20, batch = 16): Promise<ProbeSummary> {
   void world;
   const chosen: Cloze[] = [];
   const answersByRelation = new Map<string, Set<string>>();
@@ -66,9 +69,9 @@ export function runProbes(model: GPT, tokenizer: Tokenizer, world: World, probes
   for (let i = 0; i < chosen.length; i += batch) {
     const part = chosen.slice(i, i + batch);
     const decode = (ids: number[]) => tokenizer.decode(ids);
-    const cloze = generate(model, part.map((p) => tokenizer.encode(p.prompt)), { maxNewTokens: 8, stopTokenIds: [tokenizer.eosId] }, decode);
+    const cloze = await generateAsync(model, part.map((p) => tokenizer.encode(p.prompt)), { maxNewTokens: 8, stopTokenIds: [tokenizer.eosId] }, decode);
     const instr = part.map((p) => QUESTIONS[p.relation]!(p.subject));
-    const asked = generate(model, instr.map((q) => tokenizer.encode(alpacaPrompt(q))), { maxNewTokens: 12, stopTokenIds: [tokenizer.eosId] }, decode);
+    const asked = await generateAsync(model, instr.map((q) => tokenizer.encode(alpacaPrompt(q))), { maxNewTokens: 12, stopTokenIds: [tokenizer.eosId] }, decode);
     part.forEach((p, j) => {
       const c = cloze[j].text, a = asked[j].text;
       const answerLine = firstLine(a);
@@ -112,9 +115,9 @@ export interface WorldKnowledge {
 
 /**
  * Cloze accuracy on every fact of the world that has a canonical sentence (greedy decoding, the continuation
- * must match exactly): what the base model knows, relation by relation.
+ * must match exactly): what the base model knows, relation by relation. Asynchronous like runProbes.
  */
-export function worldKnowledge(model: GPT, tokenizer: Tokenizer, probes: readonly Cloze[], batch = 32): WorldKnowledge {
+export async function worldKnowledge(model: GPT, tokenizer: Tokenizer, probes: readonly Cloze[], batch = 32): Promise<WorldKnowledge> {
   const answers = new Map<string, Set<string>>();
   for (const p of probes) answers.set(p.relation, (answers.get(p.relation) ?? new Set()).add(p.answer));
   const correct: boolean[] = [];
@@ -122,7 +125,7 @@ export function worldKnowledge(model: GPT, tokenizer: Tokenizer, probes: readonl
   for (let i = 0; i < probes.length; i += batch) {
     const part = probes.slice(i, i + batch);
     const maxNewTokens = Math.min(12, 2 + Math.max(...part.map((p) => tokenizer.encode(p.continuation).length)));
-    const outs = generate(model, part.map((p) => tokenizer.encode(p.prompt)), { maxNewTokens, stopTokenIds: [tokenizer.eosId] }, (ids) => tokenizer.decode(ids));
+    const outs = await generateAsync(model, part.map((p) => tokenizer.encode(p.prompt)), { maxNewTokens, stopTokenIds: [tokenizer.eosId] }, (ids) => tokenizer.decode(ids));
     part.forEach((p, j) => {
       const ok = outs[j].text.startsWith(p.continuation);
       correct.push(ok);

@@ -19,7 +19,7 @@ import { encodeDocuments, windowSource } from "./data";
 import { runProbes, worldKnowledge, type ProbeSummary, type WorldKnowledge } from "./probes";
 import { modelCard } from "./card";
 import type { PretrainConfig } from "./config";
-import { generate } from "../model/generate";
+import { generateAsync } from "../model/generate";
 
 export interface PretrainReport {
   config: PretrainConfig;
@@ -96,10 +96,10 @@ async function pretrainIn(cfg: PretrainConfig, opts: PretrainOptions, hash: stri
   }
 
   log("probing what the model knows (cloze) and whether it follows instructions (Alpaca prompt)");
-  const probes = runProbes(model, tokenizer, world, clozeProbes(world, { reverseTranslations: false }));
-  const knowledge = worldKnowledge(model, tokenizer, clozeProbes(world));
+  const probes = await runProbes(model, tokenizer, world, clozeProbes(world, { reverseTranslations: false }));
+  const knowledge = await worldKnowledge(model, tokenizer, clozeProbes(world));
   const samplePrompts = ["The capital of", "Once upon a time,", "Seven plus five makes", "Read backwards, 'lamp' is"];
-  const gens = generate(model, samplePrompts.map((p) => tokenizer.encode(p)), { maxNewTokens: 40, stopTokenIds: [tokenizer.eosId] }, (ids) => tokenizer.decode(ids));
+  const gens = await generateAsync(model, samplePrompts.map((p) => tokenizer.encode(p)), { maxNewTokens: 40, stopTokenIds: [tokenizer.eosId] }, (ids) => tokenizer.decode(ids));
   const samples = samplePrompts.map((p, i) => ({ prompt: p, output: gens[i].text }));
 
   const modelDir = join(cfg.outDir, "model");

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../../lib/engine/backend";
 import { GPT, disposeCache, type KVCache } from "../../lib/model/gpt";
-import { generate } from "../../lib/model/generate";
+import { generate, generateAsync } from "../../lib/model/generate";
 import { applyLora, DEFAULT_LORA } from "../../lib/model/lora";
 
 const CFG = { vocabSize: 61, blockSize: 80, nLayer: 2, nHead: 3, nEmbd: 24, dropout: 0, layerNormEpsilon: 1e-5 };
@@ -106,5 +106,32 @@ test("generate() on wasm: greedy ids equal to the uncached path and to cpu for b
   model = GPT.create(CFG, 13);
   assert.deepEqual(generate(model, prompts, { maxNewTokens: 40 }).map((g) => g.ids), cached);
   model.dispose();
+  await initEngine("wasm");
+});
+
+test("generate() and generateAsync() run one decoding loop: the same generations, streamed tokens and cleanup", async () => {
+  const prompts = [[5, 9, 2, 7, 1], [3], [8, 8, 4]];
+  const decode = (ids: number[]) => ids.map((i) => String.fromCharCode(97 + (i % 26))).join("");
+  for (const backend of ["wasm", "cpu"] as const) {
+    await initEngine(backend);
+    const model = GPT.create(CFG, 13);
+    for (const cfg of [{ maxNewTokens: 30 }, { maxNewTokens: 30, temperature: 1.2, topK: 20, seed: 4, stopTokenIds: [7] }, { maxNewTokens: 30, useCache: false, temperature: 0.9, seed: 1 }]) {
+      const streamed: [number, number][][] = [[], []];
+      const before = tf.memory().numTensors;
+      const sync = generate(model, prompts, cfg, decode, (b, id) => streamed[0].push([b, id]));
+      const async = await generateAsync(model, prompts, cfg, decode, (b, id) => streamed[1].push([b, id]));
+      assert.deepEqual(async, sync, `${backend} ${JSON.stringify(cfg)}`);
+      assert.deepEqual(streamed[1], streamed[0]);
+      assert.equal(tf.memory().numTensors, before, "every step's logits and the cache are released");
+    }
+    // A step that fails mid-way (here the streaming callback; on webgpu a synchronous read, webgpu.test.ts) ends
+    // the loop and still releases the cache.
+    const before = tf.memory().numTensors;
+    const boom = (_b: number, id: number) => { if (id >= 0) throw new Error("stop here"); };
+    assert.throws(() => generate(model, prompts, { maxNewTokens: 5 }, undefined, boom), /stop here/);
+    await assert.rejects(generateAsync(model, prompts, { maxNewTokens: 5 }, undefined, boom), /stop here/);
+    assert.equal(tf.memory().numTensors, before, "a failed generation leaks nothing");
+    model.dispose();
+  }
   await initEngine("wasm");
 });

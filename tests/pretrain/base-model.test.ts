@@ -27,7 +27,7 @@ test("nano-base knows facts as prose but does not follow instructions", async ()
   await initEngine("wasm");
   const { model, tokenizer, info } = await loadModel("nano-base");
   const world = generateWorld(typeof info.extra.worldSeed === "number" ? info.extra.worldSeed : 0);
-  const probes = runProbes(model, tokenizer, world, clozeProbes(world, { reverseTranslations: false }), 6);
+  const probes = await runProbes(model, tokenizer, world, clozeProbes(world, { reverseTranslations: false }), 6);
   assert.ok(probes.n >= 30);
   assert.ok(probes.clozeAccuracy >= Math.max(0.2, 2 * probes.chance), `cloze accuracy ${probes.clozeAccuracy} (chance ${probes.chance})`);
   assert.ok(probes.instructionExactMatch <= 0.1, `instruction exact match ${probes.instructionExactMatch}`);
@@ -46,7 +46,7 @@ test("nano-base knows its world: every relation's facts, a slice of each, far ab
   // Every 6th fact: all relations appear, and the greedy decoding is deterministic, so the measured accuracy
   // (docs: data/models/nano-base/README.md, `npm run eval:base`) is what this slice gets, give or take its sampling.
   const probes = clozeProbes(world).filter((_p, i) => i % 6 === 0);
-  const k = worldKnowledge(model, tokenizer, probes);
+  const k = await worldKnowledge(model, tokenizer, probes);
   model.dispose();
   assert.ok(k.byRelation.length >= 30, `${k.byRelation.length} relations`);
   assert.ok(k.accuracy >= KNOWLEDGE_FLOOR, `cloze accuracy ${k.accuracy} on ${k.n} facts (chance ${k.chance})`);
