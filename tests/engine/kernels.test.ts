@@ -13,52 +13,14 @@ import {
 import { appendKV, kvInPlace, reserveKV } from "../../lib/engine/kv-cache";
 import { KERNEL_NAMES } from "../../lib/engine/kernel-names";
 import { normalSamples } from "../../lib/model/init";
+import { assertClose, compareWithCpu, onBackend, rand, type Arr } from "./compare";
 
 const NATIVE = process.env.NANOINSTRUCT_NATIVE === "1";
 if (!NATIVE) process.env.NANOINSTRUCT_NATIVE = "0"; // read when the wasm backend first initializes
 const test = (name: string, fn: () => Promise<void>) => nodeTest(NATIVE ? `[native] ${name}` : name, fn);
 
-type Arr = { data: Float32Array | Int32Array; shape: number[]; dtype?: "float32" | "int32" };
-
-function rand(shape: number[], seed: number, std = 1): Arr {
-  return { data: normalSamples(shape.reduce((a, b) => a * b, 1), std, seed), shape };
-}
-
-/** Runs f on a backend with fresh tensors made from `inputs`; returns every output as a flat array. */
-async function onBackend(backend: "cpu" | "wasm", inputs: Arr[], f: (...xs: tf.Tensor[]) => tf.Tensor[]): Promise<Float32Array[]> {
-  await initEngine(backend);
-  const xs = inputs.map((a) => tf.tensor(a.data, a.shape, a.dtype ?? "float32"));
-  const outs = f(...xs);
-  const res = outs.map((o) => Float32Array.from(o.dataSync()));
-  tf.dispose([...xs, ...outs]);
-  return res;
-}
-
-function assertClose(a: Float32Array, b: Float32Array, tol: number, what: string): void {
-  assert.equal(a.length, b.length, `${what}: lengths differ`);
-  let worst = 0, at = -1;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i]));
-    if (!(d <= worst)) { worst = d; at = i; }
-  }
-  assert.ok(worst <= tol, `${what}: max relative difference ${worst} at ${at} (wasm ${a[at]}, cpu ${b[at]})`);
-}
-
-/** Values of f and the gradients of sum(f * w) for a fixed random w, on both backends. */
-async function compare(name: string, inputs: Arr[], f: (...xs: tf.Tensor[]) => tf.Tensor, differentiable: number[], tol = 2e-5) {
-  const run = (...xs: tf.Tensor[]): tf.Tensor[] => {
-    const y = f(...xs);
-    if (differentiable.length === 0) return [y];
-    const w = tf.tensor(normalSamples(y.size, 1, 99), y.shape);
-    const g = tf.grads((...ds: tf.Tensor[]) => tf.sum(tf.mul(f(...xs.map((t, i) => (differentiable.includes(i) ? ds[differentiable.indexOf(i)] : t))), w)));
-    const grads = g(differentiable.map((i) => xs[i]));
-    w.dispose();
-    return [y, ...grads];
-  };
-  const cpu = await onBackend("cpu", inputs, run);
-  const wasm = await onBackend("wasm", inputs, run);
-  cpu.forEach((c, i) => assertClose(wasm[i], c, tol, `${name} ${i === 0 ? "value" : `gradient ${differentiable[i - 1]}`}`));
-}
+const compare = (name: string, inputs: Arr[], f: (...xs: tf.Tensor[]) => tf.Tensor, differentiable: number[], tol?: number) =>
+  compareWithCpu("wasm", name, inputs, f, differentiable, tol);
 
 test("matMul in every transpose combination, batched and broadcast", async () => {
   for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
@@ -108,7 +70,7 @@ test("cached attention matches attention over the whole sequence", async () => {
   };
   for (const backend of ["cpu", "wasm"] as const) {
     const [a, b] = await onBackend(backend, [qkv], run);
-    assertClose(b, a, 1e-5, `${backend} cached vs full`);
+    assertClose(b, a, 1e-5, `${backend} cached vs full`, backend);
   }
 });
 
@@ -232,7 +194,7 @@ test("fused decode block equals the separate kernels bit for bit and the cpu bac
   });
   ["y", "keys", "values"].forEach((what, i) => {
     assertSameBits(fused[i], separate[i], `fused vs separate kernels: ${what}`);
-    assertClose(fused[i], cpu[i], 2e-5, `fused (wasm) vs cpu: ${what}`);
+    assertClose(fused[i], cpu[i], 2e-5, `fused (wasm) vs cpu: ${what}`, "wasm");
   });
 });
 

@@ -8,59 +8,21 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../../lib/engine/backend";
 import { causalSelfAttention, cachedAttention, crossEntropyPerToken, embedTokens, embedTrainable, geluTanh, layerNorm, linear, IGNORE_INDEX } from "../../lib/engine/ops";
-import { normalSamples } from "../../lib/model/init";
 import { loadModel } from "../../lib/model/load";
 import { generate, generateAsync } from "../../lib/model/generate";
 import { tokenLogprobs, tokenLogprobsAsync } from "../../lib/model/score";
 import { AdamW } from "../../lib/train/optimizer";
 import { lossAndGradientsAsync } from "../../lib/train/step";
 import { webgpuErrors } from "../../lib/engine/webgpu";
+import { runProbes, worldKnowledge } from "../../lib/pretrain/probes";
+import { clozeProbes, generateWorld } from "../../lib/world/index";
 import { webgpuProblem } from "./webgpu-available";
+import { assertClose, compareWithCpu, onBackend, rand, type Arr } from "./compare";
 
 const skip = await webgpuProblem();
 
-type Arr = { data: Float32Array | Int32Array; shape: number[]; dtype?: "float32" | "int32" };
-
-function rand(shape: number[], seed: number, std = 1): Arr {
-  return { data: normalSamples(shape.reduce((a, b) => a * b, 1), std, seed), shape };
-}
-
-/** Runs f on a backend with fresh tensors made from `inputs`; returns every output as a flat array (read async). */
-async function onBackend(backend: "cpu" | "webgpu", inputs: Arr[], f: (...xs: tf.Tensor[]) => tf.Tensor[]): Promise<Float32Array[]> {
-  await initEngine(backend);
-  const xs = inputs.map((a) => tf.tensor(a.data, a.shape, a.dtype ?? "float32"));
-  const outs = f(...xs);
-  const res: Float32Array[] = [];
-  for (const o of outs) res.push(Float32Array.from(await o.data()));
-  tf.dispose([...xs, ...outs]);
-  return res;
-}
-
-function assertClose(a: Float32Array, b: Float32Array, tol: number, what: string): void {
-  assert.equal(a.length, b.length, `${what}: lengths differ`);
-  let worst = 0, at = -1;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i]));
-    if (!(d <= worst)) { worst = d; at = i; }
-  }
-  assert.ok(worst <= tol, `${what}: max relative difference ${worst} at ${at} (webgpu ${a[at]}, cpu ${b[at]})`);
-}
-
-/** Values of f and the gradients of sum(f * w) for a fixed random w, on both backends. */
-async function compare(name: string, inputs: Arr[], f: (...xs: tf.Tensor[]) => tf.Tensor, differentiable: number[], tol = 2e-5) {
-  const run = (...xs: tf.Tensor[]): tf.Tensor[] => {
-    const y = f(...xs);
-    if (differentiable.length === 0) return [y];
-    const w = tf.tensor(normalSamples(y.size, 1, 99), y.shape);
-    const g = tf.grads((...ds: tf.Tensor[]) => tf.sum(tf.mul(f(...xs.map((t, i) => (differentiable.includes(i) ? ds[differentiable.indexOf(i)] : t))), w)));
-    const grads = g(differentiable.map((i) => xs[i]));
-    w.dispose();
-    return [y, ...grads];
-  };
-  const cpu = await onBackend("cpu", inputs, run);
-  const gpu = await onBackend("webgpu", inputs, run);
-  cpu.forEach((c, i) => assertClose(gpu[i], c, tol, `${name} ${i === 0 ? "value" : `gradient ${differentiable[i - 1]}`}`));
-}
+const compare = (name: string, inputs: Arr[], f: (...xs: tf.Tensor[]) => tf.Tensor, differentiable: number[], tol?: number) =>
+  compareWithCpu("webgpu", name, inputs, f, differentiable, tol);
 
 test("webgpu: the engine names the adapter", { skip }, async () => {
   const info = await initEngine("webgpu");
@@ -100,7 +62,7 @@ test("webgpu: causal self-attention with and without a mask, and the cached path
     return [tf.slice(causalSelfAttention(x as tf.Tensor3D, 2), [0, 6, 0], [2, 4, 8]), cachedAttention(last, keys, values, 2)];
   };
   const [full, cached] = await onBackend("webgpu", [rand([2, 10, 24], 17)], run);
-  assertClose(cached, full, 1e-5, "webgpu cached vs full");
+  assertClose(cached, full, 1e-5, "webgpu cached vs full", "webgpu");
 });
 
 test("webgpu: cross-entropy with ignored labels; embeddings and their gradients", { skip }, async () => {
@@ -132,7 +94,7 @@ test("webgpu: KV-cache generation and scoring equal cpu's; sync reads fail with 
     assert.deepEqual(noCache.map((g) => g.ids), got[0].map((g) => g.ids), "with and without the cache");
     assert.deepEqual(got[1].map((g) => g.ids), (want[1] as typeof got[0]).map((g) => g.ids), "sampled tokens");
     const lp = await tokenLogprobsAsync(model, [256, 302, 78, 260, 277]);
-    assertClose(Float32Array.from(lp), Float32Array.from(want[2] as number[]), 1e-5, "logprobs");
+    assertClose(Float32Array.from(lp), Float32Array.from(want[2] as number[]), 1e-5, "logprobs", "webgpu");
     assert.throws(() => generate(model, prompts, greedy), /cannot read a tensor synchronously.*generateAsync/);
   } finally {
     model.dispose();
@@ -165,4 +127,24 @@ test("webgpu: tf.memory() flat over training steps and generations; no device er
     opt.dispose();
     model.dispose();
   }
+});
+
+test("webgpu: pretraining's probes (cloze, instructions, world knowledge) give cpu's answers", { skip }, async () => {
+  const world = generateWorld(0);
+  const probes = clozeProbes(world, { reverseTranslations: false });
+  const all = clozeProbes(world).filter((_p, i) => i % 97 === 0);
+  const answers = async (backend: "cpu" | "webgpu") => {
+    await initEngine(backend);
+    const { model, tokenizer } = await loadModel("tests/fixtures/tiny-gpt2");
+    try {
+      const p = await runProbes(model, tokenizer, world, probes, 1, 4);
+      const k = await worldKnowledge(model, tokenizer, all, 8);
+      return { cloze: p.results.map((r) => r.cloze), asked: p.results.map((r) => r.instructionOutput), knowledge: k.accuracy, misses: k.misses };
+    } finally {
+      model.dispose();
+    }
+  };
+  const cpu = await answers("cpu");
+  assert.ok(cpu.cloze.length >= 4);
+  assert.deepEqual(await answers("webgpu"), cpu);
 });
