@@ -114,6 +114,15 @@ async function activate(name: BackendName, gpuOnly = false): Promise<EngineInfo 
 }
 
 /**
+ * Automatic selection, in order; `true` marks the GPU-only pass (tfjs-node-gpu; webgpu on a hardware adapter,
+ * probed only where a GPU device exists). Everything that may run on the engine it picks reads tensors
+ * asynchronously (training, evaluation, generation, scoring, pretraining's probes), which webgpu needs.
+ */
+export const AUTO_ORDER: readonly (readonly [BackendName, boolean])[] = [
+  ["tensorflow", true], ["webgpu", true], ["tensorflow", false], ["wasm", false], ["cpu", false],
+];
+
+/**
  * Initializes TF.js once per process and returns what it runs on. `prefer` (or NANOINSTRUCT_BACKEND) forces
  * a backend; otherwise the first that loads in the order above.
  */
@@ -136,10 +145,7 @@ export async function initEngine(prefer?: BackendName): Promise<EngineInfo> {
       }
       return info;
     }
-    // CUDA through tfjs-node-gpu first, then the CPU backends. WebGPU is only chosen when asked for
-    // (NANOINSTRUCT_BACKEND=webgpu): pretraining's probes and the notebooks still read tensors synchronously,
-    // which webgpu cannot do in Node, so picking it by itself on a GPU machine would break them.
-    for (const [name, gpuOnly] of [["tensorflow", true], ["tensorflow", false], ["wasm", false], ["cpu", false]] as const) {
+    for (const [name, gpuOnly] of AUTO_ORDER) {
       const info = await activate(name, gpuOnly);
       if (info) return info;
     }

@@ -4,12 +4,13 @@
  * (backend.ts): nothing here runs on the default CPU path.
  *
  * Adapters: Dawn's default request finds a hardware GPU through Vulkan (Linux, Windows), Metal (macOS) or
- * D3D12. Without one, and only when software is allowed (NANOINSTRUCT_BACKEND=webgpu), Dawn's OpenGL(ES)
- * backend in compatibility mode runs on Mesa's llvmpipe software renderer: correct and slow, which is what
- * CI tests the path with.
+ * D3D12; automatic selection takes that one, never a software or fallback adapter. Only when webgpu is forced
+ * (NANOINSTRUCT_BACKEND=webgpu), Dawn's OpenGL(ES) backend in compatibility mode also runs on Mesa's llvmpipe
+ * software renderer: correct and slow, which is what CI tests the path with.
  *
  * Node has no OffscreenCanvas, so TF.js's synchronous reads (dataSync) cannot work on this backend; the
- * trainer and generateAsync read asynchronously (see engine/read.ts).
+ * trainer, evaluation, scoring and generation read asynchronously (generateAsync, evaluateAsync,
+ * tokenLogprobsAsync); a synchronous read fails with one line naming them (backend.ts).
  */
 import { existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -49,7 +50,18 @@ export function webgpuAdapter(): AdapterInfo | null {
   return loaded;
 }
 
+/** Software renderers by the names Dawn reports them with (device, description, vendor or architecture). */
 const SOFTWARE = /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render|\bwarp\b/i;
+
+/**
+ * Whether an adapter is a software renderer (Mesa's llvmpipe or lavapipe, SwiftShader, WARP) or one the
+ * implementation marks as a fallback adapter: never chosen automatically, only when webgpu is forced.
+ */
+export function isSoftwareAdapter(adapter: AdapterLike): boolean {
+  const i = adapter.info;
+  if (adapter.isFallbackAdapter === true || i.isFallbackAdapter === true) return true;
+  return SOFTWARE.test([i.vendor, i.architecture, i.device, i.description].join(" "));
+}
 
 /**
  * Whether this machine may have a GPU worth probing: on Linux a DRM render node or an NVIDIA device file;
@@ -57,6 +69,8 @@ const SOFTWARE = /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render|
  * on machines that cannot have a hardware adapter.
  */
 export function mayHaveGpu(): boolean {
+  // A test that names its own Dawn stand-in (NANOINSTRUCT_WEBGPU_PACKAGE) is probed whatever the device files say.
+  if (process.env.NANOINSTRUCT_WEBGPU_PACKAGE) return true;
   if (process.platform === "darwin" || process.platform === "win32") return true;
   if (process.platform !== "linux") return false;
   try {
@@ -65,10 +79,49 @@ export function mayHaveGpu(): boolean {
   return existsSync("/dev/nvidia0");
 }
 
-interface GpuLike { requestAdapter(o?: object): Promise<AdapterLike | null> }
-interface AdapterLike {
-  info: { vendor: string; architecture: string; device: string; description: string };
+/** What this module uses of Dawn's `webgpu` package (an interface, so tests can hand in adapters of their own). */
+export interface DawnLike { create(flags: string[]): GpuLike; globals: Record<string, unknown> }
+export interface GpuLike { requestAdapter(o?: object): Promise<AdapterLike | null> }
+export interface AdapterLike {
+  info: { vendor: string; architecture: string; device: string; description: string; isFallbackAdapter?: boolean };
+  /** Where older implementations report it; newer ones (this Dawn) report it on `info`. */
   isFallbackAdapter?: boolean;
+}
+
+/** An adapter findAdapter chose, and the Dawn instance it came from. */
+export interface FoundAdapter { gpu: GpuLike; adapter: AdapterLike; info: AdapterInfo }
+
+/**
+ * The first usable adapter: Dawn's default (Vulkan, Metal or D3D12: a hardware GPU where there is one), then,
+ * only if `allowSoftware`, OpenGL and OpenGL ES in compatibility mode (Mesa's llvmpipe without a GPU). A
+ * software or fallback adapter is passed over unless `allowSoftware`: automatic selection takes hardware only.
+ */
+export async function findAdapter(dawn: DawnLike, allowSoftware: boolean): Promise<FoundAdapter | null> {
+  const attempts: { flags: string[]; dawnBackend: string; compatibility: boolean }[] = [
+    { flags: [], dawnBackend: "default", compatibility: false },
+  ];
+  if (allowSoftware) {
+    attempts.push({ flags: ["backend=opengl"], dawnBackend: "opengl", compatibility: true });
+    attempts.push({ flags: ["backend=opengles"], dawnBackend: "opengles", compatibility: true });
+  }
+  for (const a of attempts) {
+    let adapter: AdapterLike | null = null, gpu: GpuLike;
+    try {
+      gpu = dawn.create(a.flags);
+      adapter = await gpu.requestAdapter(a.compatibility ? { featureLevel: "compatibility" } : { powerPreference: "high-performance" });
+    } catch {
+      continue;
+    }
+    if (!adapter) continue;
+    const software = isSoftwareAdapter(adapter);
+    if (software && !allowSoftware) continue;
+    const i = adapter.info;
+    return {
+      gpu, adapter,
+      info: { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, dawnBackend: a.dawnBackend, compatibility: a.compatibility, software },
+    };
+  }
+  return null;
 }
 
 /**
@@ -77,8 +130,12 @@ interface AdapterLike {
  * or null with webgpuFailure() saying why.
  */
 export async function prepareWebGPU(allowSoftware: boolean): Promise<AdapterInfo | null> {
+  if (loaded && loaded.software && !allowSoftware) {
+    lastFailure = "only a software WebGPU adapter (taken when webgpu is forced, never automatically)";
+    return null;
+  }
   if (loaded) return loaded;
-  let dawn: { create(flags: string[]): GpuLike; globals: Record<string, unknown> };
+  let dawn: DawnLike;
   // The package name is a test hook: tests point it at a missing package to check the message.
   const pkg = process.env.NANOINSTRUCT_WEBGPU_PACKAGE || "webgpu";
   try {
@@ -98,40 +155,15 @@ export async function prepareWebGPU(allowSoftware: boolean): Promise<AdapterInfo
   // Dawn's OpenGL backend on Mesa without a display: EGL's surfaceless platform, and a runtime dir Mesa can use.
   process.env.EGL_PLATFORM ??= "surfaceless";
   process.env.XDG_RUNTIME_DIR ??= tmpdir();
-  Object.assign(globalThis, dawn.globals);
 
-  const attempts: { flags: string[]; dawnBackend: string; compatibility: boolean }[] = [
-    { flags: [], dawnBackend: "default", compatibility: false },
-  ];
-  if (allowSoftware) {
-    attempts.push({ flags: ["backend=opengl"], dawnBackend: "opengl", compatibility: true });
-    attempts.push({ flags: ["backend=opengles"], dawnBackend: "opengles", compatibility: true });
-  }
-  let chosen: { gpu: GpuLike; adapter: AdapterLike; info: AdapterInfo; compatibility: boolean } | null = null;
-  for (const a of attempts) {
-    let adapter: AdapterLike | null = null, gpu: GpuLike;
-    try {
-      gpu = dawn.create(a.flags);
-      adapter = await gpu.requestAdapter(a.compatibility ? { featureLevel: "compatibility" } : { powerPreference: "high-performance" });
-    } catch {
-      continue;
-    }
-    if (!adapter) continue;
-    const i = adapter.info;
-    const software = adapter.isFallbackAdapter === true || SOFTWARE.test(`${i.device} ${i.description}`);
-    if (software && !allowSoftware) continue;
-    chosen = {
-      gpu, adapter, compatibility: a.compatibility,
-      info: { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, dawnBackend: a.dawnBackend, compatibility: a.compatibility, software },
-    };
-    break;
-  }
+  const chosen = await findAdapter(dawn, allowSoftware);
   if (!chosen) {
     lastFailure = allowSoftware
       ? "no WebGPU adapter: no GPU driver, and no Mesa for the software path (apt-get install mesa-vulkan-drivers libegl1 libegl-mesa0 libgles2)"
       : "no hardware WebGPU adapter";
     return null;
   }
+  Object.assign(globalThis, dawn.globals); // GPUBufferUsage and the rest, which TF.js's backend uses
   // TF.js's backend registers itself when navigator.gpu exists at import; it asks navigator.gpu for an adapter
   // when first set, and gets the one chosen here.
   const { adapter } = chosen;
