@@ -17,7 +17,7 @@ import { UserError } from "../errors";
 import { AdamW, globalNormAsync } from "./optimizer";
 import { lossAndGradientsAsync, disposeBatch } from "./step";
 import { rowsToBatch, microBatches, type Row } from "./batch";
-import { lrAt, type ScheduleName } from "./schedule";
+import { lrAt, type ScheduleConfig, type ScheduleName } from "./schedule";
 import { listCheckpoints, pruneCheckpoints, readCheckpoint, writeCheckpoint } from "./checkpoint";
 import { MetricsLog, type EvalMetrics, type StepMetrics } from "./metrics";
 import { ReplicaPool, autoWorkers } from "./parallel";
@@ -226,8 +226,73 @@ function* evaluation(model: GPT, source: RowSource, microBatchSize: number, eval
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
-/** Runs (or resumes) training; see the module comment. */
+/** Everything one training run holds: what it trains with, and where it is (the part a checkpoint saves). */
+interface Run {
+  opts: TrainOptions;
+  cfg: LoopConfig;
+  model: GPT;
+  /** The trainable parameters, by name. */
+  params: Map<string, tf.Variable>;
+  opt: AdamW;
+  sched: ScheduleConfig;
+  log: MetricsLog;
+  cb: TrainerCallbacks;
+  /** Training row number k of the whole run (epoch after epoch, each in its own seeded order). */
+  rowAt: (k: number) => Row;
+  // Progress, saved in every checkpoint:
+  /** Optimizer steps done. */
+  step: number;
+  rowsSeen: number;
+  /** Best eval loss so far and evaluations since it improved (early stopping). */
+  best: number | null;
+  badEvals: number;
+  // Bookkeeping:
+  resumedFrom: number | null;
+  /** Step of the last checkpoint written in this process (-1: none). */
+  savedAt: number;
+}
+
+/** Runs (or resumes) training: set up, then steps, each maybe followed by an evaluation and a checkpoint. */
 export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const run = setUp(opts);
+  const { cfg, cb } = run;
+  const t0 = performance.now();
+  // A resumed run that is already complete still reports its last loss.
+  const lastLogged = run.log.read().filter((l): l is StepMetrics => l.type === "train").pop();
+  let finalLoss = lastLogged?.loss ?? NaN, stoppedEarly = false, interrupted: NodeJS.Signals | null = null;
+  // A resumed run reports the evaluation before training from its log, as the uninterrupted run does.
+  const firstEval = run.step === 0 ? await evaluateNow(run) : run.log.read().find((l): l is EvalMetrics => l.type === "eval" && l.step === 0) ?? null;
+  let lastEval: EvalMetrics | null = firstEval;
+  const { pool, micro } = await startWorkers(run);
+  const stop: StopRequest | null = opts.handleSignals === false ? null : watchStopSignals();
+  try {
+    while (run.step < cfg.maxSteps) {
+      finalLoss = (await trainStep(run, pool, micro, t0)).loss;
+      if ((cfg.evalEvery > 0 && run.step % cfg.evalEvery === 0) || run.step === cfg.maxSteps) {
+        lastEval = await evaluateNow(run);
+        stoppedEarly = lastEval !== null && noLongerImproving(run, lastEval);
+      }
+      if ((cfg.checkpointEvery > 0 && run.step % cfg.checkpointEvery === 0) || run.step === cfg.maxSteps || stoppedEarly) await saveCheckpoint(run);
+      if (opts.stopAfterStep !== undefined && run.step >= opts.stopAfterStep) break;
+      if (stoppedEarly) break;
+      await yieldToEventLoop();
+      if (stop?.signal && run.step < cfg.maxSteps) {
+        if (run.savedAt !== run.step) await saveCheckpoint(run);
+        interrupted = stop.signal;
+        cb.onMessage?.(`${interrupted}: stopped after step ${run.step}; checkpoint written`);
+        break;
+      }
+    }
+  } finally {
+    stop?.dispose();
+    await pool?.close();
+  }
+  run.opt.dispose();
+  return { steps: run.step, finalLoss, firstEval, lastEval, stoppedEarly, resumedFrom: run.resumedFrom, seconds: (performance.now() - t0) / 1000, interrupted };
+}
+
+/** Set-up: checks the config, creates the optimizer and metrics log, and resumes from the newest checkpoint if asked. */
+function setUp(opts: TrainOptions): Run {
   const cfg = opts.config;
   const errors = validateLoop(cfg);
   if (errors.length) throw new UserError(`training config: ${errors.join("; ")}`, 1);
@@ -235,172 +300,189 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { model, runDir } = opts;
   const params = new Map([...(opts.params ?? model.params)].filter(([, v]) => v.trainable));
   mkdirSync(runDir, { recursive: true });
-  const log = new MetricsLog(join(runDir, "metrics.jsonl"));
-  const cb = opts.callbacks ?? {};
-  const opt = new AdamW(params, { beta1: cfg.beta1, beta2: cfg.beta2, eps: cfg.eps, weightDecay: cfg.weightDecay });
-  const sched = { schedule: cfg.schedule, learningRate: cfg.learningRate, warmupSteps: cfg.warmupSteps, totalSteps: cfg.maxSteps, minLrRatio: cfg.minLrRatio };
-
-  let step = 0, rowsSeen = 0, best: number | null = null, badEvals = 0, resumedFrom: number | null = null;
+  const run: Run = {
+    opts, cfg, model, params,
+    log: new MetricsLog(join(runDir, "metrics.jsonl")),
+    cb: opts.callbacks ?? {},
+    opt: new AdamW(params, { beta1: cfg.beta1, beta2: cfg.beta2, eps: cfg.eps, weightDecay: cfg.weightDecay }),
+    sched: { schedule: cfg.schedule, learningRate: cfg.learningRate, warmupSteps: cfg.warmupSteps, totalSteps: cfg.maxSteps, minLrRatio: cfg.minLrRatio },
+    rowAt: dataOrder(opts.train, cfg.seed),
+    step: 0, rowsSeen: 0, best: null, badEvals: 0, resumedFrom: null, savedAt: -1,
+  };
   const ckpts = opts.resume ? listCheckpoints(runDir) : [];
-  if (opts.resume && ckpts.length > 0) {
-    const last = ckpts[ckpts.length - 1];
-    const c = readCheckpoint(join(runDir, "checkpoints", `step-${last}`));
-    if (c.state.configHash !== opts.configHash) {
-      throw new UserError(`${runDir}: the checkpoint was made with a different config (hash ${c.state.configHash}, now ${opts.configHash}); use a new outDir or the same config`, 1);
-    }
-    for (const [name, v] of params) {
-      const w = c.weights.get(name);
-      if (!w) throw new UserError(`${runDir}/checkpoints/step-${last}: no tensor ${name}`, 2);
-      const t = tf.tensor(w.data, w.shape);
-      v.assign(t);
-      t.dispose();
-    }
-    opt.loadState({ step: c.state.optimizerStep, m: c.m, v: c.v });
-    ({ step, rowsSeen, best, badEvals } = c.state);
-    resumedFrom = last;
-    log.truncateAfter(step);
-    cb.onMessage?.(`resumed from checkpoint step ${last}`);
-  } else if (existsSync(log.path)) {
+  if (opts.resume && ckpts.length > 0) resumeFrom(run, ckpts[ckpts.length - 1]);
+  else if (existsSync(run.log.path)) {
     // A fresh run starts a fresh log; so does a resume with no checkpoint yet (its lines are from a killed start).
-    log.truncateAfter(-1);
+    run.log.truncateAfter(-1);
   }
+  return run;
+}
 
+/** Restores weights, optimizer moments and progress from checkpoint `step-<last>`, and drops later log lines. */
+function resumeFrom(run: Run, last: number): void {
+  const { opts, params } = run, runDir = opts.runDir;
+  const c = readCheckpoint(join(runDir, "checkpoints", `step-${last}`));
+  if (c.state.configHash !== opts.configHash) {
+    throw new UserError(`${runDir}: the checkpoint was made with a different config (hash ${c.state.configHash}, now ${opts.configHash}); use a new outDir or the same config`, 1);
+  }
+  for (const [name, v] of params) {
+    const w = c.weights.get(name);
+    if (!w) throw new UserError(`${runDir}/checkpoints/step-${last}: no tensor ${name}`, 2);
+    const t = tf.tensor(w.data, w.shape);
+    v.assign(t);
+    t.dispose();
+  }
+  run.opt.loadState({ step: c.state.optimizerStep, m: c.m, v: c.v });
+  ({ step: run.step, rowsSeen: run.rowsSeen, best: run.best, badEvals: run.badEvals } = c.state);
+  run.resumedFrom = last;
+  run.log.truncateAfter(run.step);
+  run.cb.onMessage?.(`resumed from checkpoint step ${last}`);
+}
+
+/** Row k of the run: epoch floor(k / n) visits every row once, in a seeded order of its own. */
+function dataOrder(source: RowSource, seed: number): (k: number) => Row {
   const orders = new Map<number, Int32Array>();
-  const rowAt = (k: number): Row => {
-    const n = opts.train.size, epoch = Math.floor(k / n);
+  return (k) => {
+    const n = source.size, epoch = Math.floor(k / n);
     let order = orders.get(epoch);
     if (!order) {
       orders.clear();
-      order = epochOrder(n, cfg.seed, epoch);
+      order = epochOrder(n, seed, epoch);
       orders.set(epoch, order);
     }
-    return opts.train.row(order[k % n]);
+    return source.row(order[k % n]);
   };
+}
 
-  let savedAt = -1, interrupted: NodeJS.Signals | null = null;
-  const saveCheckpoint = async () => {
-    const weights = new Map<string, { shape: number[]; data: Float32Array }>();
-    for (const [name, v] of params) weights.set(name, { shape: v.shape, data: (await v.data()) as Float32Array });
-    assertFiniteWeights(weights, step, cfg.learningRate);
-    const s = await opt.state();
-    const path = writeCheckpoint(runDir, {
-      state: { step, rowsSeen, best, badEvals, configHash: opts.configHash, optimizerStep: opt.step },
-      weights, m: s.m, v: s.v,
-    });
-    pruneCheckpoints(runDir, cfg.keepCheckpoints);
-    savedAt = step;
-    cb.onCheckpoint?.(path, step);
-  };
-  const runEval = async (): Promise<EvalMetrics | null> => {
-    if (!opts.eval || opts.eval.size === 0) return null;
-    const m: EvalMetrics = { type: "eval", step, ...(await evaluateAsync(model, opts.eval, cfg.microBatchSize, cfg.evalRows, cfg.padId)) };
-    log.append(m);
-    await cb.onEval?.(m);
-    return m;
-  };
-
-  const t0 = performance.now();
-  // A resumed run that is already complete still reports its last loss.
-  const lastLogged = log.read().filter((l): l is StepMetrics => l.type === "train").pop();
-  let finalLoss = lastLogged?.loss ?? NaN, stoppedEarly = false;
-  // A resumed run reports the evaluation before training from its log, as the uninterrupted run does.
-  const firstEval = step === 0 ? await runEval() : log.read().find((l): l is EvalMetrics => l.type === "eval" && l.step === 0) ?? null;
-  let lastEval: EvalMetrics | null = firstEval;
-  // Data parallelism applies when the whole model trains (LoRA and partial freezing run in-process).
+/**
+ * Worker threads for data parallelism, when the whole model trains (LoRA and partial freezing run
+ * in-process) on a CPU backend, and the micro-batch size each pass gets.
+ */
+async function startWorkers(run: Run): Promise<{ pool: ReplicaPool | null; micro: number }> {
+  const { cfg, model, opts } = run;
   // "auto" starts worker threads (a few seconds each) only when the run is long enough to repay them:
   // about 10 s of single-core compute at ~20 GFLOP/s.
   const rowTokens = opts.train.row(0).inputIds.length;
-  const estimatedFlops = 6 * model.parameterCount() * cfg.batchSize * rowTokens * (cfg.maxSteps - step);
+  const estimatedFlops = 6 * model.parameterCount() * cfg.batchSize * rowTokens * (cfg.maxSteps - run.step);
   const workers = cfg.workers === 0 ? (estimatedFlops > 2e11 ? autoWorkers() : 1) : cfg.workers;
   // Worker threads are for CPU backends; on a GPU (webgpu, tfjs-node-gpu) one process owns the device.
   const cpuBackend = tf.getBackend() === "wasm" || tf.getBackend() === "cpu";
   const parallel = workers > 1 && cpuBackend && opts.params === undefined && [...model.params.values()].every((v) => v.trainable);
   const micro = parallel ? Math.min(cfg.microBatchSize, Math.ceil(cfg.batchSize / workers)) : Math.min(cfg.microBatchSize, cfg.batchSize);
   const pool = parallel ? await ReplicaPool.create(model, workers, Math.ceil(cfg.batchSize / micro), cfg.padId) : null;
-  if (pool) cb.onMessage?.(`training on ${pool.size} worker threads (micro-batches of ${micro} rows)`);
-  const stop: StopRequest | null = opts.handleSignals === false ? null : watchStopSignals();
-  try {
-  while (step < cfg.maxSteps) {
-    const tStep = performance.now();
-    const rows: Row[] = [];
-    for (let i = 0; i < cfg.batchSize; i++) rows.push(rowAt(rowsSeen + i));
-    let lossSum = 0, tokens = 0;
-    let grads = new Map<string, tf.Tensor>();
-    if (pool) {
-      ({ lossSum, tokens, grads } = await pool.gradients(microBatches(rows, micro), cfg.seed * 100003 + step));
-    } else for (const part of microBatches(rows, micro)) {
-      const batch = rowsToBatch(part, cfg.padId);
-      const g = await lossAndGradientsAsync(model, batch, params, { training: true, dropoutSeed: cfg.seed * 100003 + step });
-      lossSum += g.lossSum;
-      tokens += batch.trainedTokens;
-      disposeBatch(batch);
-      for (const [name, t] of g.grads) {
-        const prev = grads.get(name);
-        if (prev) {
-          grads.set(name, tf.add(prev, t));
-          prev.dispose();
-          t.dispose();
-        } else grads.set(name, t);
-      }
-    }
-    const inputTokens = rows.reduce((n, r) => n + r.inputIds.length, 0);
-    rowsSeen += cfg.batchSize;
-    step += 1;
-    const scale = tokens > 0 ? 1 / tokens : 0;
-    const norm = await globalNormAsync(grads.values(), scale);
-    const loss = tokens > 0 ? lossSum / tokens : NaN;
-    const lr = lrAt(step, sched);
-    let skipped = false;
-    if (!Number.isFinite(norm) || !Number.isFinite(lossSum)) {
-      if (cfg.nanGuard === "stop") {
-        tf.dispose([...grads.values()]);
-        throw new UserError(`step ${step}: loss or gradient is ${Number.isFinite(lossSum) ? "" : "NaN/Inf loss"}${Number.isFinite(norm) ? "" : " NaN/Inf gradient"}; stopped (nanGuard: stop). Lower the learning rate or check the data; resume from the last checkpoint with --resume`, 1);
-      }
-      skipped = true;
-      cb.onMessage?.(`step ${step}: non-finite loss or gradient, update skipped`);
-    } else if (tokens > 0) {
-      const clip = cfg.gradClip > 0 && norm > cfg.gradClip ? cfg.gradClip / norm : 1;
-      opt.apply(grads, lr, scale * clip);
-      pool?.publish(model);
-    }
-    tf.dispose([...grads.values()]);
-    finalLoss = loss;
-    const seconds = (performance.now() - tStep) / 1000;
-    const m: StepMetrics = {
-      type: "train", step, max_steps: cfg.maxSteps, epoch: rowsSeen / opts.train.size, loss, lr, grad_norm: norm, tokens,
-      input_tokens: inputTokens, tokens_per_s: inputTokens / seconds, elapsed_s: (performance.now() - t0) / 1000,
-      num_tensors: tf.memory().numTensors, rss_mb: process.memoryUsage().rss / 2 ** 20,
-      ...(skipped ? { skipped: true } : {}),
-    };
-    log.append(m);
-    await cb.onStep?.(m);
-    if ((cfg.evalEvery > 0 && step % cfg.evalEvery === 0) || step === cfg.maxSteps) {
-      lastEval = await runEval();
-      if (lastEval && cfg.earlyStoppingPatience > 0) {
-        if (best === null || lastEval.eval_loss < best - cfg.earlyStoppingMinDelta) {
-          best = lastEval.eval_loss;
-          badEvals = 0;
-        } else if (++badEvals >= cfg.earlyStoppingPatience) {
-          stoppedEarly = true;
-          cb.onMessage?.(`early stopping at step ${step}: no eval-loss improvement in ${badEvals} evaluations`);
-        }
-      }
-    }
-    if ((cfg.checkpointEvery > 0 && step % cfg.checkpointEvery === 0) || step === cfg.maxSteps || stoppedEarly) await saveCheckpoint();
-    if (opts.stopAfterStep !== undefined && step >= opts.stopAfterStep) break;
-    if (stoppedEarly) break;
-    await yieldToEventLoop();
-    if (stop?.signal && step < cfg.maxSteps) {
-      if (savedAt !== step) await saveCheckpoint();
-      interrupted = stop.signal;
-      cb.onMessage?.(`${interrupted}: stopped after step ${step}; checkpoint written`);
-      break;
+  if (pool) run.cb.onMessage?.(`training on ${pool.size} worker threads (micro-batches of ${micro} rows)`);
+  return { pool, micro };
+}
+
+/**
+ * Summed loss, trained-token count and summed gradients of one batch, accumulated over its micro-batches
+ * (in this thread, or on the worker pool).
+ */
+async function batchGradients(run: Run, rows: Row[], micro: number, pool: ReplicaPool | null) {
+  const { cfg, model, params } = run;
+  const dropoutSeed = cfg.seed * 100003 + run.step;
+  if (pool) return pool.gradients(microBatches(rows, micro), dropoutSeed);
+  let lossSum = 0, tokens = 0;
+  const grads = new Map<string, tf.Tensor>();
+  for (const part of microBatches(rows, micro)) {
+    const batch = rowsToBatch(part, cfg.padId);
+    const g = await lossAndGradientsAsync(model, batch, params, { training: true, dropoutSeed });
+    lossSum += g.lossSum;
+    tokens += batch.trainedTokens;
+    disposeBatch(batch);
+    for (const [name, t] of g.grads) {
+      const prev = grads.get(name);
+      if (prev) {
+        grads.set(name, tf.add(prev, t));
+        prev.dispose();
+        t.dispose();
+      } else grads.set(name, t);
     }
   }
-  } finally {
-    stop?.dispose();
-    await pool?.close();
+  return { lossSum, tokens, grads };
+}
+
+/**
+ * One optimizer step: the next batchSize rows, their gradients, the global norm, then (unless the loss or a
+ * gradient is not finite) the AdamW update with the gradient divided by the trained-token count and
+ * clipped to gradClip. Logs and reports the step's metrics.
+ */
+async function trainStep(run: Run, pool: ReplicaPool | null, micro: number, t0: number): Promise<StepMetrics> {
+  const { cfg, cb } = run;
+  const tStep = performance.now();
+  const rows: Row[] = [];
+  for (let i = 0; i < cfg.batchSize; i++) rows.push(run.rowAt(run.rowsSeen + i));
+  const { lossSum, tokens, grads } = await batchGradients(run, rows, micro, pool);
+  const inputTokens = rows.reduce((n, r) => n + r.inputIds.length, 0);
+  run.rowsSeen += cfg.batchSize;
+  run.step += 1;
+  const step = run.step;
+  const scale = tokens > 0 ? 1 / tokens : 0; // the loss is a mean over trained tokens
+  const norm = await globalNormAsync(grads.values(), scale);
+  const loss = tokens > 0 ? lossSum / tokens : NaN;
+  const lr = lrAt(step, run.sched);
+  let skipped = false;
+  if (!Number.isFinite(norm) || !Number.isFinite(lossSum)) {
+    if (cfg.nanGuard === "stop") {
+      tf.dispose([...grads.values()]);
+      throw new UserError(`step ${step}: loss or gradient is ${Number.isFinite(lossSum) ? "" : "NaN/Inf loss"}${Number.isFinite(norm) ? "" : " NaN/Inf gradient"}; stopped (nanGuard: stop). Lower the learning rate or check the data; resume from the last checkpoint with --resume`, 1);
+    }
+    skipped = true;
+    cb.onMessage?.(`step ${step}: non-finite loss or gradient, update skipped`);
+  } else if (tokens > 0) {
+    const clip = cfg.gradClip > 0 && norm > cfg.gradClip ? cfg.gradClip / norm : 1;
+    run.opt.apply(grads, lr, scale * clip); // the optimizer step: AdamW updates every parameter
+    pool?.publish(run.model);
   }
-  opt.dispose();
-  return { steps: step, finalLoss, firstEval, lastEval, stoppedEarly, resumedFrom, seconds: (performance.now() - t0) / 1000, interrupted };
+  tf.dispose([...grads.values()]);
+  const seconds = (performance.now() - tStep) / 1000;
+  const m: StepMetrics = {
+    type: "train", step, max_steps: cfg.maxSteps, epoch: run.rowsSeen / run.opts.train.size, loss, lr, grad_norm: norm, tokens,
+    input_tokens: inputTokens, tokens_per_s: inputTokens / seconds, elapsed_s: (performance.now() - t0) / 1000,
+    num_tensors: tf.memory().numTensors, rss_mb: process.memoryUsage().rss / 2 ** 20,
+    ...(skipped ? { skipped: true } : {}),
+  };
+  run.log.append(m);
+  await cb.onStep?.(m);
+  return m;
+}
+
+/** Evaluation on the eval rows (null without any): logged and reported. */
+async function evaluateNow(run: Run): Promise<EvalMetrics | null> {
+  const { opts, cfg } = run;
+  if (!opts.eval || opts.eval.size === 0) return null;
+  const m: EvalMetrics = { type: "eval", step: run.step, ...(await evaluateAsync(run.model, opts.eval, cfg.microBatchSize, cfg.evalRows, cfg.padId)) };
+  run.log.append(m);
+  await run.cb.onEval?.(m);
+  return m;
+}
+
+/** Early stopping: records the evaluation; true once `earlyStoppingPatience` evaluations in a row did not improve. */
+function noLongerImproving(run: Run, m: EvalMetrics): boolean {
+  const { cfg } = run;
+  if (cfg.earlyStoppingPatience <= 0) return false;
+  if (run.best === null || m.eval_loss < run.best - cfg.earlyStoppingMinDelta) {
+    run.best = m.eval_loss;
+    run.badEvals = 0;
+  } else if (++run.badEvals >= cfg.earlyStoppingPatience) {
+    run.cb.onMessage?.(`early stopping at step ${run.step}: no eval-loss improvement in ${run.badEvals} evaluations`);
+    return true;
+  }
+  return false;
+}
+
+/** Checkpoint: weights, optimizer moments and progress under runDir/checkpoints/step-N; older ones pruned. */
+async function saveCheckpoint(run: Run): Promise<void> {
+  const { cfg, opt, opts } = run;
+  const weights = new Map<string, { shape: number[]; data: Float32Array }>();
+  for (const [name, v] of run.params) weights.set(name, { shape: v.shape, data: (await v.data()) as Float32Array });
+  assertFiniteWeights(weights, run.step, cfg.learningRate);
+  const s = await opt.state();
+  const path = writeCheckpoint(opts.runDir, {
+    state: { step: run.step, rowsSeen: run.rowsSeen, best: run.best, badEvals: run.badEvals, configHash: opts.configHash, optimizerStep: opt.step },
+    weights, m: s.m, v: s.v,
+  });
+  pruneCheckpoints(opts.runDir, cfg.keepCheckpoints);
+  run.savedAt = run.step;
+  run.cb.onCheckpoint?.(path, run.step);
 }
