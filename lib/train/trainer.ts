@@ -4,6 +4,10 @@
  * schedule, periodic evaluation and checkpoints, a NaN/Inf guard, early stopping, metrics.jsonl, and
  * exact resume from the latest checkpoint.
  *
+ * Read `train()` first: it is the loop, calling one named function per part. `setUp` checks the config and
+ * resumes; `trainStep` computes a batch's gradients and makes the optimizer step (AdamW, after clipping);
+ * `evaluateNow` and `noLongerImproving` evaluate and decide early stopping; `saveCheckpoint` writes one.
+ *
  * Everything that watches training (the CLI's progress bar, a notebook's live chart) gets the same
  * events through `TrainerCallbacks`.
  */
