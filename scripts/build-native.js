@@ -3,7 +3,9 @@
 // large matmuls on OpenBLAS (see lib/engine/native-kernels.ts). Runs at `npm install` (postinstall) and by
 // `npm run build:native`. Optional: when a C compiler, Node's headers or OpenBLAS are missing it says what
 // to install and exits 0, and training runs on the wasm kernels alone (about half the speed). Without
-// OpenBLAS it still builds, with our own GEMM for the large matmuls.
+// OpenBLAS it still builds, with our own GEMM for the large matmuls. CPUs: x86-64 (SSE4.1, AVX2 + FMA where
+// present) and 64-bit ARM (NEON; checked under qemu by scripts/test-arm.sh). macOS is attempted with its
+// clang (untested there: see the README).
 //   NANOINSTRUCT_NATIVE=0          skip the build
 //   NANOINSTRUCT_BLAS_CFLAGS/LIBS  compiler/linker flags for a BLAS elsewhere (default: pkg-config openblas)
 //   --strict                       exit 1 when it cannot build (for scripts that need the native build)
@@ -29,7 +31,7 @@ function skip(why) {
 
 const off = process.env.NANOINSTRUCT_NATIVE;
 if (off === "0" || off === "false" || off === "off") skip("NANOINSTRUCT_NATIVE=0");
-if (process.arch !== "x64") skip(`the SIMD mapping is written for x86-64, this is ${process.arch}`);
+if (process.arch !== "x64" && process.arch !== "arm64") skip(`the SIMD mapping is written for x86-64 and 64-bit ARM, this is ${process.arch}`);
 
 const run = (cmd, args) => spawnSync(cmd, args, { encoding: "utf8" });
 const cc = process.env.CC || "cc";
@@ -58,20 +60,32 @@ if (blasCflags === undefined || blasLibs === undefined) {
     blasNote = " (no OpenBLAS found: matmuls use our own GEMM; apt-get install libopenblas-dev pkg-config for the faster one)";
   }
 }
-// AVX2 + FMA where this CPU has them (the build is for this machine; it runs at install).
-let cpuFlags = "";
-try { cpuFlags = readFileSync("/proc/cpuinfo", "utf8").match(/^flags\s*:(.*)$/m)?.[1] ?? ""; } catch { /* not Linux */ }
-const has = (f) => new RegExp(`\\b${f}\\b`).test(cpuFlags);
-const simd = has("avx2") && has("fma") ? ["-mavx2", "-mfma"] : ["-msse4.1"];
-if (!has("sse4_1") && !has("avx2")) skip("this CPU lacks SSE4.1 (or /proc/cpuinfo is unreadable)");
+// x86-64: AVX2 + FMA where this CPU has them (the build is for this machine; it runs at install).
+// 64-bit ARM: NEON is part of the base architecture, so no flags.
+let simd = [];
+if (process.arch === "x64") {
+  let cpuFlags = "";
+  try { cpuFlags = readFileSync("/proc/cpuinfo", "utf8").match(/^flags\s*:(.*)$/m)?.[1] ?? ""; } catch { /* not Linux */ }
+  if (!cpuFlags && process.platform === "darwin") {
+    const sc = run("sysctl", ["-n", "machdep.cpu.features", "machdep.cpu.leaf7_features"]);
+    cpuFlags = sc.status === 0 ? sc.stdout.toLowerCase().replace(/sse4\.1/g, "sse4_1") : "";
+  }
+  const has = (f) => new RegExp(`\\b${f}\\b`).test(cpuFlags);
+  simd = has("avx2") && has("fma") ? ["-mavx2", "-mfma"] : ["-msse4.1"];
+  if (!has("sse4_1") && !has("avx2")) skip("this CPU lacks SSE4.1 (or its CPU flags are unreadable)");
+}
+// A Node addon leaves Node's own symbols undefined; macOS's linker must be told they come at load time.
+const linkFlags = process.platform === "darwin" ? ["-undefined", "dynamic_lookup"] : [];
 
 mkdirSync(dirname(out), { recursive: true });
 const tmp = `${out}.${process.pid}.tmp`;
 // -ffp-contract=off: no fused multiply-adds the wasm build would not do, so every kernel but the BLAS
 // matmul computes exactly what the wasm module computes.
-const args = ["-O3", ...simd, "-mtune=native", "-ffp-contract=off", "-Wno-unused-function", "-fPIC", "-shared", "-Wall", "-Wno-unknown-pragmas",
+// (-mtune=native only on x86-64: compilers for ARM spell it differently, and Apple's clang refuses some.)
+const tune = process.arch === "x64" ? ["-mtune=native"] : [];
+const args = ["-O3", ...simd, ...tune, "-ffp-contract=off", "-Wno-unused-function", "-fPIC", "-shared", "-Wall", "-Wno-unknown-pragmas",
   `-I${headers}`, ...blasCflags.split(/\s+/).filter(Boolean), "-o", tmp, join(dir, "nano_native.c"),
-  ...blasLibs.split(/\s+/).filter(Boolean), "-lm"];
+  ...blasLibs.split(/\s+/).filter(Boolean), ...linkFlags, "-lm"];
 const r = run(cc, args);
 if (r.status !== 0) {
   rmSync(tmp, { force: true });
@@ -85,4 +99,4 @@ if (check.status !== 0) {
   rmSync(out, { force: true });
   skip(`the addon does not load: ${(check.stderr || "").trim().split("\n")[0]}`);
 }
-console.log(`nanoinstruct: native kernels built (${check.stdout.trim()}, ${simd.join(" ")}): ${out}${blasNote}`);
+console.log(`nanoinstruct: native kernels built (${check.stdout.trim()}, ${simd.join(" ") || "NEON"}): ${out}${blasNote}`);

@@ -11,7 +11,7 @@ import { join } from "node:path";
 const build = (env: Record<string, string>, ...args: string[]) =>
   spawnSync(process.execPath, ["scripts/build-native.js", ...args], { encoding: "utf8", env: { ...process.env, ...env } });
 
-const canBuild = process.arch === "x64" && spawnSync("cc", ["--version"]).status === 0;
+const canBuild = (process.arch === "x64" || process.arch === "arm64") && spawnSync("cc", ["--version"]).status === 0;
 
 test("without a C compiler it explains, builds nothing, and exits 0 (1 with --strict)", () => {
   const dir = mkdtempSync(join(tmpdir(), "nano-native-"));
@@ -31,13 +31,13 @@ test("without a C compiler it explains, builds nothing, and exits 0 (1 with --st
   }
 });
 
-test("without OpenBLAS it builds our own GEMM, and every kernel test passes on that build", { skip: !canBuild && "needs x86-64 and cc" }, () => {
+test("without OpenBLAS it builds our own GEMM, and every kernel test passes on that build", { skip: !canBuild && "needs x86-64 or 64-bit ARM, and cc" }, () => {
   const dir = mkdtempSync(join(tmpdir(), "nano-native-"));
   try {
     const out = join(dir, "nano_native.node");
     const r = build({ NANOINSTRUCT_BLAS_CFLAGS: "-DNANO_NO_BLAS", NANOINSTRUCT_BLAS_LIBS: "" }, "--out", out);
     assert.equal(r.status, 0, r.stderr + r.stdout);
-    assert.match(r.stdout, /native kernels built \(no BLAS: own AVX2\+FMA GEMM/);
+    assert.match(r.stdout, /native kernels built \(no BLAS: own (AVX2\+FMA|SSE4\.1|NEON\+FMA) GEMM/);
     assert.ok(readFileSync(out).length > 10_000);
     // The kernel tests in a process of their own, on this build (the CI flag makes a load failure fatal).
     // (without NODE_TEST_CONTEXT, which would make the inner runner report to this one instead of printing)

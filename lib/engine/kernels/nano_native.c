@@ -1,16 +1,19 @@
 // nanoinstruct's kernels as a native Node addon (built at install by scripts/build-native.js, optional).
 //
-// The same kernel source as the wasm module (nano_kernels.c, with wasm SIMD mapped to SSE), plus one
-// change: a matmul with more than SMALL_M rows goes to the system BLAS (OpenBLAS's sgemm, AVX2 + FMA),
-// about twice as fast on this kind of CPU as 128-bit wasm SIMD without FMA can be. Built with
-// -DNANO_NO_BLAS where there is no OpenBLAS: those products then run the packed GEMM of nano_kernels.c
-// with an AVX2 + FMA tile (micro_6x8_fma below) when the CPU has them. Tensors stay where TF.js-wasm
+// The same kernel source as the wasm module (nano_kernels.c, with wasm SIMD mapped to SSE on x86-64 and
+// to NEON on 64-bit ARM: wasm_simd_native.h), plus one change: a matmul with more than SMALL_M rows goes
+// to the system BLAS (OpenBLAS's sgemm, AVX2 + FMA), about twice as fast on this kind of CPU as 128-bit
+// wasm SIMD without FMA can be. Built with -DNANO_NO_BLAS where there is no OpenBLAS: those products then
+// run the packed GEMM of nano_kernels.c with a fused multiply-add tile (micro_6x8_fma below: AVX2 + FMA
+// when the CPU has them, NEON on ARM). kernel_check.c tests these kernels without Node (on ARM under qemu). Tensors stay where TF.js-wasm
 // keeps them: every function takes the wasm heap (an ArrayBuffer) first, and its pointer arguments are
 // byte offsets into it, exactly as the wasm module's are. So TF.js's bookkeeping is unchanged and no tensor
 // is ever copied; only where the arithmetic runs moves.
 #define NANO_NATIVE 1
+#ifndef NANO_NATIVE_NO_NAPI // the kernels alone (kernel_check.c, the C test harness, includes this file so)
 #define NAPI_VERSION 8
 #include <node_api.h>
+#endif
 #include <stdint.h>
 #include <string.h>
 
@@ -21,7 +24,13 @@ static int native_gemm(float* C, int ldc, const float* A, const float* B, int M,
   (void)C; (void)ldc; (void)A; (void)B; (void)M; (void)N; (void)K; (void)sam; (void)sak; (void)sbk; (void)sbn; (void)accumulate;
   return 0;
 }
+#if defined(__aarch64__)
+static const char* blas_name(void) { return "no BLAS: own NEON+FMA GEMM"; }
+#elif defined(__AVX2__) && defined(__FMA__)
 static const char* blas_name(void) { return "no BLAS: own AVX2+FMA GEMM"; }
+#else
+static const char* blas_name(void) { return "no BLAS: own SSE4.1 GEMM"; }
+#endif
 #else
 #include <cblas.h>
 static const char* blas_name(void) { return openblas_get_config(); }
@@ -76,6 +85,36 @@ static void micro_6x8_fma(int kc, const float* a, const float* b, float* c, int 
   for (int i = 0; i < 6; i++) {
     float* cr = c + (size_t)i * ldc;
     _mm256_storeu_ps(cr, accumulate ? _mm256_add_ps(r[i], _mm256_loadu_ps(cr)) : r[i]);
+  }
+}
+#define NANO_NATIVE_MICRO micro_6x8_fma
+#elif defined(__aarch64__)
+#include <arm_neon.h>
+// The same 6 x 8 tile on 64-bit ARM: each row of the tile is two 128-bit registers (12 accumulators, as
+// many FMAs in flight as the loop has rows), A's six values come in as one vector and a half, and each
+// product is a fused multiply-add by lane.
+static void micro_6x8_fma(int kc, const float* a, const float* b, float* c, int ldc, int accumulate) {
+  float32x4_t c00 = vdupq_n_f32(0.0f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  float32x4_t c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (int k = 0; k < kc; k++) {
+    float32x4_t b0 = vld1q_f32(b), b1 = vld1q_f32(b + 4);
+    float32x4_t a03 = vld1q_f32(a);
+    float32x2_t a45 = vld1_f32(a + 4);
+    c00 = vfmaq_laneq_f32(c00, b0, a03, 0); c01 = vfmaq_laneq_f32(c01, b1, a03, 0);
+    c10 = vfmaq_laneq_f32(c10, b0, a03, 1); c11 = vfmaq_laneq_f32(c11, b1, a03, 1);
+    c20 = vfmaq_laneq_f32(c20, b0, a03, 2); c21 = vfmaq_laneq_f32(c21, b1, a03, 2);
+    c30 = vfmaq_laneq_f32(c30, b0, a03, 3); c31 = vfmaq_laneq_f32(c31, b1, a03, 3);
+    c40 = vfmaq_lane_f32(c40, b0, a45, 0);  c41 = vfmaq_lane_f32(c41, b1, a45, 0);
+    c50 = vfmaq_lane_f32(c50, b0, a45, 1);  c51 = vfmaq_lane_f32(c51, b1, a45, 1);
+    a += 6;
+    b += 8;
+  }
+  float32x4_t r[6][2] = { { c00, c01 }, { c10, c11 }, { c20, c21 }, { c30, c31 }, { c40, c41 }, { c50, c51 } };
+  for (int i = 0; i < 6; i++) {
+    float* cr = c + (size_t)i * ldc;
+    if (accumulate) { r[i][0] = vaddq_f32(r[i][0], vld1q_f32(cr)); r[i][1] = vaddq_f32(r[i][1], vld1q_f32(cr + 4)); }
+    vst1q_f32(cr, r[i][0]);
+    vst1q_f32(cr + 4, r[i][1]);
   }
 }
 #define NANO_NATIVE_MICRO micro_6x8_fma
@@ -149,6 +188,7 @@ static void gelu_backward_wide(const float* x, const float* dy, int n, float* dx
 #define GELU_BACKWARD gelu_backward
 #endif
 
+#ifndef NANO_NATIVE_NO_NAPI
 // ---------------------------------------------------------------------------------------------------
 // N-API glue: f(heap, ...args). A pointer argument is a byte offset into heap (0 is NULL), checked to lie
 // inside it; ints and floats are plain numbers.
@@ -351,3 +391,4 @@ NAPI_MODULE_INIT() {
   napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns);
   return exports;
 }
+#endif // NANO_NATIVE_NO_NAPI

@@ -1,0 +1,36 @@
+// The native kernels on 64-bit ARM, without an ARM machine: scripts/test-arm.sh compiles the C harness
+// lib/engine/kernels/kernel_check.c (each kernel against a scalar reference, SIMD lanes against the scalar
+// code bit for bit) for this machine and with Debian's aarch64 cross compiler, runs the ARM build under
+// qemu-aarch64, and checks that every build gives the same bits for every kernel but matmul.
+// Each part skips, saying why, when its tools are missing (npm run setup -- arm installs them).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+
+const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+const run = (part: string) => spawnSync("bash", ["scripts/test-arm.sh", part], { encoding: "utf8" });
+const hostOk = has(process.env.CC || "cc");
+const armTools = ["aarch64-linux-gnu-gcc", "qemu-aarch64"].filter((c) => !has(c));
+const armSkip = process.arch === "arm64" ? "this machine is ARM: the host check covers it"
+  : armTools.length ? `needs ${armTools.join(" and ")} (apt-get install gcc-aarch64-linux-gnu qemu-user, or npm run setup -- arm)` : false;
+if (!hostOk) console.log("# arm-native: no C compiler here, the host harness is skipped");
+if (armSkip) console.log(`# arm-native: the aarch64 build is skipped: ${armSkip}`);
+
+const digest = (out: string) => /all builds agree bit for bit on every kernel but matmul \(digest ([0-9a-f]+)/.exec(out)?.[1];
+let hostDigest: string | undefined;
+
+test("kernel harness, this machine's builds: every kernel matches its scalar reference", { skip: !hostOk && "no C compiler (cc)" }, () => {
+  const r = run("host");
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /own-gemm: .* 0 failed/);
+  hostDigest = digest(r.stdout);
+  assert.ok(hostDigest, r.stdout);
+});
+
+test("64-bit ARM (NEON) build under qemu: every kernel matches, with this machine's bits but for matmul", { skip: armSkip }, () => {
+  const r = run("arm64");
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /arm64-own-gemm \(qemu\): aarch64 \(NEON\), no BLAS: own NEON\+FMA GEMM -- \d+ checks, 0 failed/);
+  assert.match(r.stdout, /arm64 addon: cross-compiled and linked/);
+  if (hostDigest) assert.equal(digest(r.stdout), hostDigest, "the ARM build's outputs differ from this machine's");
+});
