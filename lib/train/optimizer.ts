@@ -30,12 +30,31 @@ export function validateAdamW(c: AdamWConfig): string[] {
   return errors;
 }
 
-/** By default no decay on biases, LayerNorm parameters and embeddings (GPT-2 / nanoGPT practice). */
+/**
+ * The default weight-decay mask: every weight matrix decays; biases, LayerNorm parameters and the token and
+ * position embeddings do not. This is minGPT's grouping (its configure_optimizers puts Embedding weights in
+ * the no-decay group). nanoGPT's model.py differs: it decays every tensor of two or more dimensions,
+ * embeddings included (pass `(name) => shape(name).length >= 2` as AdamW's decayMask to train that way;
+ * tests/train/adamw.test.ts checks both masks against PyTorch).
+ *
+ * Excluding embeddings is a deliberate choice here, for fine-tuning: decoupled decay shrinks a parameter at
+ * every step whether or not it has a gradient, so the rows of tokens and positions that an instruction data
+ * set rarely or never uses would fade towards zero, step after step, losing what pretraining put there
+ * (and the token embedding is also the output head). Every published number was made with this default.
+ */
 export function decays(name: string): boolean {
   if (name.endsWith(".bias")) return false;
   if (/\.ln_\d\.|\.ln_f\./.test(name)) return false;
   if (/\.wte\.|\.wpe\./.test(name)) return false;
   return true;
+}
+
+/**
+ * The factor that clips gradients of global norm `norm` to `maxNorm` (0 = no clipping): maxNorm / norm when
+ * the norm is larger, else 1. torch.nn.utils.clip_grad_norm_ divides by norm + 1e-6 instead.
+ */
+export function clipFactor(norm: number, maxNorm: number): number {
+  return maxNorm > 0 && norm > maxNorm ? maxNorm / norm : 1;
 }
 
 /** Global L2 norm of a set of gradients, times `scale`. */

@@ -18,7 +18,7 @@ import type { GPT } from "../model/gpt";
 import { crossEntropyPerToken, IGNORE_INDEX } from "../engine/ops";
 import { splitmix32 } from "../model/init";
 import { UserError } from "../errors";
-import { AdamW, globalNormAsync } from "./optimizer";
+import { AdamW, clipFactor, globalNormAsync } from "./optimizer";
 import { lossAndGradientsAsync, disposeBatch } from "./step";
 import { rowsToBatch, microBatches, type Row } from "./batch";
 import { lrAt, type ScheduleConfig, type ScheduleName } from "./schedule";
@@ -434,7 +434,7 @@ async function trainStep(run: Run, pool: ReplicaPool | null, micro: number, t0: 
     skipped = true;
     cb.onMessage?.(`step ${step}: non-finite loss or gradient, update skipped`);
   } else if (tokens > 0) {
-    const clip = cfg.gradClip > 0 && norm > cfg.gradClip ? cfg.gradClip / norm : 1;
+    const clip = clipFactor(norm, cfg.gradClip);
     run.opt.apply(grads, lr, scale * clip); // the optimizer step: AdamW updates every parameter
     pool?.publish(run.model);
   }
