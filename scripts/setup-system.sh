@@ -6,16 +6,23 @@
 #   chromium                                         render check of notebooks and reports
 #   redis-server                                     the distributed ablation test
 #   clang lld                                        rebuild the wasm kernels (optional; the .wasm is committed)
+#   clang-16 lld-16                                  rebuild the relaxed-SIMD wasm kernels (clang 14 cannot)
 #   gcc libopenblas-dev pkg-config                   the native kernels (npm ci builds them; ~2x faster training)
+#   gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
+#                                                    the 64-bit ARM build of the native kernels, checked under
+#                                                    emulation (scripts/test-arm.sh)
 #   mesa-vulkan-drivers libegl1 libegl-mesa0 libgles2
 #                                                    a software GPU (Mesa llvmpipe through Dawn's OpenGL backend)
 #                                                    for the webgpu tests; see docs/GPU.md
-# `npm run setup -- native` installs only the native group, `npm run setup -- webgpu` only the Mesa group.
+# `npm run setup -- native` installs only the native group, `npm run setup -- webgpu` only the Mesa group,
+# `npm run setup -- arm` only the ARM cross-check group.
 set -u
 MESA=(mesa-vulkan-drivers libegl1 libegl-mesa0 libgles2)
-want=(jupyter-nbconvert jupyter-client python3-ipython jupyter-notebook chromium redis-server clang lld gcc libopenblas-dev pkg-config "${MESA[@]}")
+ARM=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user)
+want=(jupyter-nbconvert jupyter-client python3-ipython jupyter-notebook chromium redis-server clang lld clang-16 lld-16 gcc libopenblas-dev pkg-config "${ARM[@]}" "${MESA[@]}")
 [ "${1:-}" = native ] && want=(gcc libopenblas-dev pkg-config)
 [ "${1:-}" = webgpu ] && want=("${MESA[@]}")
+[ "${1:-}" = arm ] && want=("${ARM[@]}")
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

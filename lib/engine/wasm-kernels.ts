@@ -6,9 +6,18 @@
  * (matMul's gradients always are), and it has no UnsortedSegmentSum (gather's gradient). Our module
  * (kernels/nano_kernels.c, prebuilt into nano_kernels.wasm) is instantiated on the SAME WebAssembly.Memory
  * as TF.js, so a kernel reads its inputs and writes its output in place, with no copies.
+ *
+ * Two builds of the module: nano_kernels.wasm (wasm SIMD 128) and nano_kernels_relaxed.wasm, the same
+ * source whose matmul multiply-accumulate is relaxed SIMD's f32x4.relaxed_madd (a fused multiply-add on CPUs
+ * with FMA). The relaxed one is opt-in, NANOINSTRUCT_WASM_RELAXED=1, and runs only where the runtime accepts
+ * it (Node 22 and later; Node 20 with --experimental-wasm-relaxed-simd); otherwise the standard one runs.
+ * Not the default because it measured slower on the one CPU we could try (AMD Zen 4: 0.82-0.87x, see
+ * docs/PERFORMANCE.md; there adds have pipes of their own, so a multiply and an add already run at the FMA
+ * rate). Matmul results differ between the two in the last bits (one rounding per product-add instead of
+ * two); every other kernel is the same code. Where the native build loads (native-kernels.ts) it replaces both.
  */
 import * as tf from "@tensorflow/tfjs";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LIB_DIR } from "../paths";
 import { KERNEL_NAMES } from "./kernel-names";
@@ -76,8 +85,37 @@ let nano: NanoExports | null = null;
 let wasmBackend: WasmBackend | null = null;
 let scratchPtr = 0, scratchFloats = 0;
 
+/** Which build of the kernels runs: the native addon, or one of the two wasm modules. */
+export type KernelsVariant = "native" | "wasm relaxed-simd" | "wasm simd128";
+let variant: KernelsVariant | null = null;
+
+/** Whether NANOINSTRUCT_WASM_RELAXED=1 asks for the relaxed-SIMD module. */
+function relaxedWanted(): boolean {
+  const v = process.env.NANOINSTRUCT_WASM_RELAXED;
+  return v === "1" || v === "true" || v === "on";
+}
+
+/**
+ * The wasm module to run and its name: the relaxed-SIMD build when it is asked for and this runtime
+ * validates it (the feature check: a runtime without relaxed SIMD rejects its opcodes), else the standard one.
+ */
+export function wasmModuleBytes(): { bytes: Uint8Array; variant: Exclude<KernelsVariant, "native"> } {
+  const dir = join(LIB_DIR, "engine", "kernels");
+  if (relaxedWanted() && existsSync(join(dir, "nano_kernels_relaxed.wasm"))) {
+    const relaxed = readFileSync(join(dir, "nano_kernels_relaxed.wasm"));
+    if (WebAssembly.validate(relaxed)) return { bytes: relaxed, variant: "wasm relaxed-simd" };
+  }
+  return { bytes: readFileSync(join(dir, "nano_kernels.wasm")), variant: "wasm simd128" };
+}
+
+/** The build of the kernels the wasm backend runs (null before the backend first initializes). */
+export function kernelsVariant(): KernelsVariant | null {
+  return variant;
+}
+
 function instantiate(backend: WasmBackend): NanoExports {
-  const bytes = readFileSync(join(LIB_DIR, "engine", "kernels", "nano_kernels.wasm"));
+  const picked = wasmModuleBytes();
+  const bytes = picked.bytes;
   assertNoDataSegments(bytes);
   const module = new WebAssembly.Module(bytes);
   const instance = new WebAssembly.Instance(module, { env: { memory: backend.wasm.asm.memory } });
@@ -86,7 +124,9 @@ function instantiate(backend: WasmBackend): NanoExports {
   const stack = backend.wasm._malloc(STACK_BYTES);
   ex.__stack_pointer.value = (stack + STACK_BYTES) & ~15;
   // Where the native build of the same kernels is available, it runs them (on the same heap).
-  return nativeKernels(() => backend.wasm.asm.memory.buffer, ex.__stack_pointer) ?? ex;
+  const native = nativeKernels(() => backend.wasm.asm.memory.buffer, ex.__stack_pointer);
+  variant = native ? "native" : picked.variant;
+  return native ?? ex;
 }
 
 function scratch(floats: number): number {

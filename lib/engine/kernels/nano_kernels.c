@@ -7,9 +7,20 @@
 // Scratch space for packing comes from the caller.
 
 #ifdef NANO_NATIVE
-#include "wasm_simd_native.h" // the native build (nano_native.c): same source, SSE in place of wasm SIMD
+#include "wasm_simd_native.h" // the native build (nano_native.c): same source, SSE or NEON in place of wasm SIMD
 #else
 #include <wasm_simd128.h>
+#endif
+
+// s + a * b, four lanes: the matmuls' multiply-accumulate. Two roundings (a multiply, then an add) in the
+// standard build, which is what keeps every kernel's bits the same on wasm and in the native build. The
+// relaxed-SIMD build (nano_kernels_relaxed.wasm, clang 16 with -mrelaxed-simd -DNANO_RELAXED_SIMD; used
+// where the runtime validates it) makes it f32x4.relaxed_madd: a fused multiply-add where the CPU has one
+// (one rounding), a multiply and an add where it does not. It is the only difference between the builds.
+#ifdef NANO_RELAXED_SIMD
+#define MADD4(s, a, b) __builtin_wasm_relaxed_madd_f32x4((a), (b), (s))
+#else
+#define MADD4(s, a, b) wasm_f32x4_add((s), wasm_f32x4_mul((a), (b)))
 #endif
 
 typedef __SIZE_TYPE__ size_t;
@@ -68,17 +79,17 @@ static void micro_6x8(int kc, const float* a, const float* b, float* c, int ldc,
   for (int k = 0; k < kc; k++) {
     v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
     v128_t a0 = wasm_v128_load32_splat(a + 0);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a0, b0)); c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a0, b1));
+    c00 = MADD4(c00, a0, b0); c01 = MADD4(c01, a0, b1);
     v128_t a1 = wasm_v128_load32_splat(a + 1);
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a1, b0)); c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a1, b1));
+    c10 = MADD4(c10, a1, b0); c11 = MADD4(c11, a1, b1);
     v128_t a2 = wasm_v128_load32_splat(a + 2);
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a2, b0)); c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a2, b1));
+    c20 = MADD4(c20, a2, b0); c21 = MADD4(c21, a2, b1);
     v128_t a3 = wasm_v128_load32_splat(a + 3);
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a3, b0)); c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a3, b1));
+    c30 = MADD4(c30, a3, b0); c31 = MADD4(c31, a3, b1);
     v128_t a4 = wasm_v128_load32_splat(a + 4);
-    c40 = wasm_f32x4_add(c40, wasm_f32x4_mul(a4, b0)); c41 = wasm_f32x4_add(c41, wasm_f32x4_mul(a4, b1));
+    c40 = MADD4(c40, a4, b0); c41 = MADD4(c41, a4, b1);
     v128_t a5 = wasm_v128_load32_splat(a + 5);
-    c50 = wasm_f32x4_add(c50, wasm_f32x4_mul(a5, b0)); c51 = wasm_f32x4_add(c51, wasm_f32x4_mul(a5, b1));
+    c50 = MADD4(c50, a5, b0); c51 = MADD4(c51, a5, b1);
     a += MR;
     b += NR;
   }
@@ -101,7 +112,7 @@ static void micro_6x8(int kc, const float* a, const float* b, float* c, int ldc,
 // Few rows of A (generation: one new token per sequence). Packing would copy all of B (a whole weight
 // matrix) to multiply it by a handful of rows, so B is read where it lies instead. Every element of C is
 // summed in exactly the packed path's order (KC-deep blocks, each summed from 0 in k order, then added
-// to C), and wasm SIMD has no fused multiply-add, so the results are bitwise identical to it.
+// to C), with the same multiply-accumulate (MADD4), so the results are bitwise identical to it.
 
 #ifndef SMALL_M
 #define SMALL_M 16 // up to this many rows of A; beyond, packing B pays for itself (bench/gemm-small.ts)
@@ -109,7 +120,7 @@ static void micro_6x8(int kc, const float* a, const float* b, float* c, int ldc,
 #define SR 4       // rows of C per small tile
 
 static inline v128_t splat_at(const float* p) { return wasm_v128_load32_splat(p); }
-static inline v128_t madd(v128_t s, v128_t a, v128_t b) { return wasm_f32x4_add(s, wasm_f32x4_mul(a, b)); }
+static inline v128_t madd(v128_t s, v128_t a, v128_t b) { return MADD4(s, a, b); }
 
 // Transposes four rows of four floats: on return ri holds what was column i.
 #define TRANSPOSE4(r0, r1, r2, r3)                                                                 \
