@@ -7,13 +7,27 @@
  */
 import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { execFileSync } from "node:child_process";
 import { studyGrid, studyNames, PUBLISHED_RESULTS_DIR } from "../lib/ablate/studies";
 import { expandGrid } from "../lib/ablate/grid";
 import { runGrid } from "../lib/ablate/runner";
-import { writeJsonAtomic } from "../lib/fsutil";
+import { writeFileAtomic, writeJsonAtomic } from "../lib/fsutil";
+import { FINDINGS_FILE, ITEMS_FILE, publishedItems } from "../lib/ablate/findings";
+import { itemsFromRunDir } from "../lib/ablate/results";
 import { reportError } from "../lib/cli/main";
 
 const ROOT = join("runs", "ablate");
+
+/** The commit the suite ran from (with "+dirty" when the tree had changes), or null outside git. */
+function gitCommit(): string | null {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" }).trim() !== "";
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return null;
+  }
+}
 
 /** Copies finished cells with the same config hash from sibling grid directories; returns how many. */
 function reuseSharedCells(name: string): number {
@@ -44,10 +58,16 @@ try {
     const run = await runGrid(studyGrid(name, "full"), { out: join(ROOT, name), onProgress: say });
     const pub = join(PUBLISHED_RESULTS_DIR, name);
     mkdirSync(pub, { recursive: true });
-    for (const f of ["results.jsonl", "results.csv", "grid.json"]) {
+    for (const f of ["results.jsonl", "results.csv", "grid.json", FINDINGS_FILE]) {
       if (existsSync(join(run.dir, f))) cpSync(join(run.dir, f), join(pub, f));
     }
-    writeJsonAtomic(join(pub, "timing.json"), { seconds_this_run: Math.round(run.seconds), cells: run.cells.length, skipped: run.skipped, reused, failed: run.failed.map((f) => f.id) });
+    // Every cell's item outcomes, so the statistics can be recomputed from the published files alone.
+    const items = publishedItems(run.cells, itemsFromRunDir(run.dir));
+    writeFileAtomic(join(pub, ITEMS_FILE), items.map((x) => JSON.stringify(x)).join("\n") + (items.length ? "\n" : ""));
+    writeJsonAtomic(join(pub, "timing.json"), {
+      seconds_this_run: Math.round(run.seconds), cells: run.cells.length, skipped: run.skipped, reused, failed: run.failed.map((f) => f.id),
+      finished: new Date().toISOString(), commit: gitCommit(), command: `npm run ablations -- ${name}`,
+    });
     say(`done in ${Math.round(run.seconds)} s (${run.skipped} cells already finished); published to ${pub}`);
   }
 } catch (e) {

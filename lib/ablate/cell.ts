@@ -10,7 +10,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors";
-import { writeJsonAtomic } from "../fsutil";
+import { writeFileAtomic, writeJsonAtomic } from "../fsutil";
 import { FORBIDDEN_KEYS, hasOwn, isCommentKey, stripComments } from "../config";
 import { checkOutputDir } from "../rundir";
 import { generateWorld, type World } from "../world/index";
@@ -25,8 +25,11 @@ import { runEvaluation } from "../eval/pipeline";
 import { summarize } from "../eval/summary";
 import type { InstructionRecord } from "../data/record";
 import { splitmix32 } from "../model/init";
-import { isObject } from "../json";
+import { isObject, readJsonl } from "../json";
 import { filterRecordsSelfInstruct } from "./data-filter";
+import { verifyRecord } from "../tasks/render";
+import { recordOptions } from "../eval/rank";
+import { rewriteEvalRecords, rewriteRules, rewriteTrainingRecords } from "../tasks/rewrite";
 
 /** Training data from the task library, FLAN-style. */
 export interface TaskDataConfig {
@@ -66,6 +69,19 @@ export interface FileDataConfig {
   input: "keep" | "merge";
 }
 
+/**
+ * Training data from the word-rewriting instruction family (lib/tasks/rewrite.ts), for the instruction
+ * diversity study: `examples` records spread over `instructions` distinct rules. Evaluated on rules never
+ * trained on (the held-out part) and on the trained rules with new word lists (the seen part).
+ */
+export interface RewriteDataConfig {
+  kind: "rewrite";
+  /** Distinct training rules. */
+  instructions: number;
+  /** Training records in all. */
+  examples: number;
+}
+
 export interface CellEvalConfig {
   /** Clusters never trained on, evaluated for zero-shot generalization (FLAN's held-out clusters). */
   heldOutClusters: string[];
@@ -73,6 +89,12 @@ export interface CellEvalConfig {
   seen: boolean;
   /** Evaluation items per task. */
   perTask: number;
+  /**
+   * Judge items that list answer options by rank classification (the most likely option under the model,
+   * as FLAN evaluates classification tasks) instead of by the generated text. Open-answer items are
+   * always judged on the generated text.
+   */
+  rankClassification: boolean;
 }
 
 export interface CellConfig {
@@ -80,7 +102,7 @@ export interface CellConfig {
   model: string;
   /** Seeds the mixture, the fine-tuning and the evaluation sample. */
   seed: number;
-  data: TaskDataConfig | FileDataConfig;
+  data: TaskDataConfig | FileDataConfig | RewriteDataConfig;
   eval: CellEvalConfig;
   /** Fine-tuning settings over DEFAULT_CELL_FINETUNE (model, data and outDir are set by the cell). */
   finetune: Partial<FinetuneConfig>;
@@ -91,6 +113,7 @@ export const DEFAULT_TASK_DATA: TaskDataConfig = {
   templateTypes: { zeroShot: 3, fewShot: 1, withOptions: 0.5 }, inversionRate: 0,
 };
 export const DEFAULT_FILE_DATA: FileDataConfig = { kind: "file", path: "", size: null, filter: "none", input: "keep" };
+export const DEFAULT_REWRITE_DATA: RewriteDataConfig = { kind: "rewrite", instructions: 64, examples: 4000 };
 
 /** The quickstart's training recipe, short: a cell is one point of a study, not a showcase. */
 export const DEFAULT_CELL_FINETUNE: Partial<FinetuneConfig> = {
@@ -99,7 +122,7 @@ export const DEFAULT_CELL_FINETUNE: Partial<FinetuneConfig> = {
 };
 
 export const DEFAULT_CELL: CellConfig = {
-  model: "nano-base", seed: 0, data: DEFAULT_TASK_DATA, eval: { heldOutClusters: [], seen: true, perTask: 10 }, finetune: DEFAULT_CELL_FINETUNE,
+  model: "nano-base", seed: 0, data: DEFAULT_TASK_DATA, eval: { heldOutClusters: [], seen: true, perTask: 10, rankClassification: false }, finetune: DEFAULT_CELL_FINETUNE,
 };
 
 /** What a cell reports: flat, so that a grid's results are one table. Win-rates in percent, accuracies in [0, 1]. */
@@ -190,14 +213,17 @@ export function resolveCellConfig(input: unknown, where: string): CellConfig {
   const dataRaw = raw.data ?? DEFAULT_TASK_DATA;
   if (!isObject(dataRaw)) throw new UserError(`${where}: data must be an object`, 2);
   const kind = dataRaw.kind ?? "tasks";
-  let data: TaskDataConfig | FileDataConfig;
+  let data: TaskDataConfig | FileDataConfig | RewriteDataConfig;
   if (kind === "tasks") {
     checkKeys(dataRaw, DEFAULT_TASK_DATA, `${where}: data`);
     data = { ...DEFAULT_TASK_DATA, ...dataRaw, templateTypes: { ...DEFAULT_TASK_DATA.templateTypes, ...(dataRaw.templateTypes as object) } } as TaskDataConfig;
   } else if (kind === "file") {
     checkKeys(dataRaw, DEFAULT_FILE_DATA, `${where}: data`);
     data = { ...DEFAULT_FILE_DATA, ...dataRaw } as FileDataConfig;
-  } else throw new UserError(`${where}: data.kind must be "tasks" or "file", got ${JSON.stringify(kind)}`, 2);
+  } else if (kind === "rewrite") {
+    checkKeys(dataRaw, DEFAULT_REWRITE_DATA, `${where}: data`);
+    data = { ...DEFAULT_REWRITE_DATA, ...dataRaw } as RewriteDataConfig;
+  } else throw new UserError(`${where}: data.kind must be "tasks", "file" or "rewrite", got ${JSON.stringify(kind)}`, 2);
   const evRaw = raw.eval ?? {};
   if (!isObject(evRaw)) throw new UserError(`${where}: eval must be an object`, 2);
   checkKeys(evRaw, DEFAULT_CELL.eval, `${where}: eval`);
@@ -242,6 +268,11 @@ export function validateCell(c: CellConfig): string | null {
     if (d.cap !== null && (!Number.isInteger(d.cap) || d.cap < 1)) return `data.cap must be a positive integer or null, got ${JSON.stringify(d.cap)}`;
     if (d.templatesPerTask !== null && (!Number.isInteger(d.templatesPerTask) || d.templatesPerTask < 1)) return `data.templatesPerTask must be a positive integer or null, got ${JSON.stringify(d.templatesPerTask)}`;
     if (!(d.inversionRate >= 0 && d.inversionRate <= 1)) return `data.inversionRate must be in [0, 1], got ${JSON.stringify(d.inversionRate)}`;
+  } else if (d.kind === "rewrite") {
+    const max = rewriteRuleCount();
+    if (!Number.isInteger(d.instructions) || d.instructions < 1 || d.instructions > max) return `data.instructions must be an integer in [1, ${max}], got ${JSON.stringify(d.instructions)}`;
+    if (!Number.isInteger(d.examples) || d.examples < d.instructions) return `data.examples must be an integer, at least data.instructions (${d.instructions}), got ${JSON.stringify(d.examples)}`;
+    if (c.eval.heldOutClusters.length) return "eval.heldOutClusters must be empty for rewrite data (its held-out part is the unseen rules)";
   } else {
     if (typeof d.path !== "string" || d.path === "") return "data.path must name a data file";
     if (d.size !== null && (!Number.isInteger(d.size) || d.size < 1)) return `data.size must be a positive integer or null, got ${JSON.stringify(d.size)}`;
@@ -255,12 +286,19 @@ export function validateCell(c: CellConfig): string | null {
     if (overlap) return `cluster ${overlap} is both trained on and held out`;
   }
   if (typeof c.eval.seen !== "boolean") return "eval.seen must be true or false";
-  if (!c.eval.seen && c.eval.heldOutClusters.length === 0) return "nothing to evaluate: eval.seen is false and eval.heldOutClusters is empty";
+  if (typeof c.eval.rankClassification !== "boolean") return "eval.rankClassification must be true or false";
+  if (!c.eval.seen && c.eval.heldOutClusters.length === 0 && d.kind !== "rewrite") return "nothing to evaluate: eval.seen is false and eval.heldOutClusters is empty";
   if (!Number.isInteger(c.eval.perTask) || c.eval.perTask < 1) return `eval.perTask must be a positive integer, got ${JSON.stringify(c.eval.perTask)}`;
   return null;
 }
 
 // ---- data ----
+
+let ruleCount: number | null = null;
+/** How many training-side rewrite rules the world has (computed once). */
+function rewriteRuleCount(): number {
+  return (ruleCount ??= rewriteRules(generateWorld(0), "train").length);
+}
 
 /** Distinct training instances per task (the "size" of a task for examples-proportional mixing). */
 function taskSizes(world: World, tasks: string[], seed: number, limit: number): number[] {
@@ -299,6 +337,7 @@ export async function cellTrainingRecords(cfg: CellConfig, world: World, say: (s
     });
     return out;
   }
+  if (d.kind === "rewrite") return rewriteTrainingRecords(world, { instructions: d.instructions, examples: d.examples, seed: cfg.seed });
   let records = await loadInstructionData(d.path, say);
   if (d.filter !== "none") {
     const { kept, dropped, byRule } = filterRecordsSelfInstruct(records, d.filter === "self-instruct");
@@ -332,6 +371,10 @@ function mergeInput(r: InstructionRecord): InstructionRecord {
 
 /** The cell's evaluation records: held-out instances of trained tasks, then whole held-out clusters. */
 export function cellEvalRecords(cfg: CellConfig, world: World, trainedTasks: string[]): { seen: InstructionRecord[]; heldOut: InstructionRecord[] } {
+  if (cfg.data.kind === "rewrite") {
+    const r = rewriteEvalRecords(world, { instructions: cfg.data.instructions, seed: cfg.seed, unseen: cfg.eval.perTask, seen: cfg.eval.seen ? cfg.eval.perTask : 0 });
+    return { seen: r.seen, heldOut: r.unseen };
+  }
   const seen = cfg.eval.seen && trainedTasks.length ? evalSet(world, { tasks: trainedTasks, perTask: cfg.eval.perTask, seed: cfg.seed }) : [];
   const heldOut = cfg.eval.heldOutClusters.length ? evalSet(world, { clusters: cfg.eval.heldOutClusters, perTask: cfg.eval.perTask, seed: cfg.seed }) : [];
   return { seen, heldOut };
@@ -365,9 +408,20 @@ export async function runCell(cfg: CellConfig, outDir: string, opts: CellOptions
   const all = [...seen, ...heldOut];
   const ev = await runEvaluation({
     model: report.modelDir, baseline: cfg.model, evalSet: "<cell>", records: all, judge: "verifier", outDir: join(outDir, "eval"),
-    perTask: cfg.eval.perTask, seed: cfg.seed, template: ft.template, onProgress: say,
+    perTask: cfg.eval.perTask, seed: cfg.seed, template: ft.template, onProgress: say, rankClassification: cfg.eval.rankClassification,
   });
   const t2 = performance.now();
+  if (ev.ranked) {
+    // Items with options are judged by the option each model ranks first; the judgments' correctness and
+    // preference follow, so win-rates and accuracies below agree with the items file.
+    const byId = new Map(all.map((r) => [r.id, r]));
+    ev.judgments = ev.judgments.map((j, i) => {
+      const id = ev.items[i].id, a = ev.ranked!.model.get(id), b = ev.ranked!.baseline.get(id);
+      if (!a || !b) return j;
+      const ra = verifyRecord(byId.get(id)!, a.choice), rb = verifyRecord(byId.get(id)!, b.choice);
+      return { ...j, preference: ra === rb ? 0.5 : ra ? 1 : 0, reason: `rank classification: model ${JSON.stringify(a.choice)}, base ${JSON.stringify(b.choice)}`, details: { ...j.details, correctA: ra, correctB: rb, rankedA: a.choice, rankedB: b.choice } };
+    });
+  }
   const seenIds = new Set(seen.map((r) => r.id));
   const part = (keep: (id: string) => boolean) => {
     const idx = ev.items.map((it, i) => (keep(it.id) ? i : -1)).filter((i) => i >= 0);
@@ -380,6 +434,16 @@ export async function runCell(cfg: CellConfig, outDir: string, opts: CellOptions
   };
   const sp = part((id) => seenIds.has(id));
   const hp = part((id) => !seenIds.has(id));
+  const byRecord = new Map(all.map((r) => [r.id, r]));
+  const outcomes: ItemOutcome[] = ev.items.map((it, i) => {
+    const d = ev.judgments[i].details as Record<string, unknown> | undefined;
+    const options = recordOptions(byRecord.get(it.id)!);
+    return {
+      id: it.id, part: seenIds.has(it.id) ? "seen" : "heldout", task: it.task ?? null, cluster: it.cluster ?? null,
+      model: d?.correctA === true ? 1 : 0, base: d?.correctB === true ? 1 : 0, preference: ev.judgments[i].preference, chance: options ? 1 / options.length : 0,
+    };
+  });
+  writeItemOutcomes(outDir, outcomes);
   const evalLoss = lastEvalLoss(join(runDir, "metrics.jsonl"));
   const result: CellResult = {
     win_rate: sp?.s.win_rate ?? null, ci_low: sp?.s.ci_low ?? null, ci_high: sp?.s.ci_high ?? null, lc_win_rate: sp?.s.lc_win_rate ?? null,
@@ -396,6 +460,35 @@ export async function runCell(cfg: CellConfig, outDir: string, opts: CellOptions
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/**
+ * One evaluation item's outcome in a cell: right or wrong for the tuned model and for the base, and the
+ * judge's preference (1 = tuned better, 0.5 = tie). Saved per cell (items.jsonl) so that two cells can be
+ * compared item by item (lib/ablate/stats.ts's paired bootstrap).
+ */
+export interface ItemOutcome {
+  id: string;
+  part: "seen" | "heldout";
+  task: string | null;
+  cluster: string | null;
+  model: 0 | 1;
+  base: 0 | 1;
+  preference: number;
+  /** The chance of a right answer by picking a listed option at random (1 / options), 0 for open answers. */
+  chance: number;
+}
+
+export const ITEMS_FILE = "items.jsonl";
+
+export function writeItemOutcomes(dir: string, items: readonly ItemOutcome[]): void {
+  writeFileAtomic(join(dir, ITEMS_FILE), items.map((o) => JSON.stringify(o)).join("\n") + (items.length ? "\n" : ""));
+}
+
+/** A cell's item outcomes, or null when it has none (a cell run before they were saved). */
+export function readItemOutcomes(dir: string): ItemOutcome[] | null {
+  const file = join(dir, ITEMS_FILE);
+  return existsSync(file) ? readJsonl(file).map((l) => l.value as ItemOutcome) : null;
+}
 
 function isTask(name: string): boolean {
   try {

@@ -20,6 +20,7 @@ import { UserError } from "../errors";
 import { isObject } from "../json";
 import { canonicalHash, canonicalJson, FORBIDDEN_KEYS, hasOwn, readConfigFile, stripComments } from "../config";
 import { resolveCellConfig, type CellConfig } from "./cell";
+import { resolveFindings, type FindingSpec } from "./finding-spec";
 
 /** One value of an axis: what goes into the config, and how tables, plots and ids name it. */
 export interface AxisValue {
@@ -64,6 +65,8 @@ export interface Grid {
   seeds: number[] | null;
   cells: ExplicitCell[] | null;
   plot: PlotSpec;
+  /** The papers' claims the study tests (./findings.ts); [] when it declares none. */
+  findings: FindingSpec[];
 }
 
 export interface GridCell {
@@ -83,7 +86,7 @@ export interface GridCell {
 
 export const DEFAULT_PLOT: PlotSpec = { x: "", metric: "win_rate", logX: false, title: "" };
 
-const GRID_KEYS = ["name", "description", "base", "axes", "seeds", "cells", "plot"];
+const GRID_KEYS = ["name", "description", "base", "axes", "seeds", "cells", "plot", "findings"];
 const PLOT_KEYS = Object.keys(DEFAULT_PLOT);
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -211,7 +214,8 @@ export function resolveGrid(input: unknown, file = "<inline>"): Grid {
   else if (!xChoices.includes(plot.x)) fail(`'plot.x' is '${plot.x}', which is not an axis (axes: ${xChoices.join(", ") || "none"})`);
   else plot.x = axes.find((a) => a.short === plot.x)?.path ?? plot.x;
 
-  return { name: name as string, description: description as string, file, base: base as Record<string, unknown>, axes, seeds, cells, plot };
+  const findings = resolveFindings(raw.findings, file);
+  return { name: name as string, description: description as string, file, base: base as Record<string, unknown>, axes, seeds, cells, plot, findings };
 }
 
 /**
@@ -270,6 +274,6 @@ export function gridRecord(grid: Grid, cells: readonly GridCell[]): Record<strin
     name: grid.name, description: grid.description, file: grid.file, base: grid.base,
     axes: Object.fromEntries(grid.axes.map((a) => [a.path, a.values])), seeds: grid.seeds,
     cells: cells.map((c) => ({ id: c.id, name: c.name, labels: c.labels, seed: c.seed, hash: c.hash, config: c.config })),
-    explicitCells: grid.cells, plot: grid.plot,
+    explicitCells: grid.cells, plot: grid.plot, findings: grid.findings,
   };
 }

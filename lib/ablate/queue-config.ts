@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { UserError } from "../errors";
-import type { CellConfig, CellResult } from "./cell";
+import type { CellConfig, CellResult, ItemOutcome } from "./cell";
 
 export interface QueueSettings {
   /** redis:// or rediss:// URL. */
@@ -58,6 +58,8 @@ export interface CellJobResult {
   cellId: string;
   hash: string;
   result: CellResult;
+  /** Per-item outcomes (the cell's items.jsonl), for paired comparisons; absent from older workers. */
+  items?: ItemOutcome[];
   /** host:pid of the worker that ran the cell. */
   worker: string;
   seconds: number;

@@ -20,7 +20,7 @@ import { Queue, Worker, type Job } from "bullmq";
 import { Redis } from "ioredis";
 import { UserError } from "../errors";
 import { safeJoin, writeFileAtomic, writeJsonAtomic } from "../fsutil";
-import type { CellResult } from "./cell";
+import { readItemOutcomes, writeItemOutcomes, type CellResult } from "./cell";
 import {
   DEFAULT_QUEUE_SETTINGS, DEFAULT_WORKER_SETTINGS, checkRedisUrl, doneKey, jobIdOf, runsKey,
   redactUrl, type CellJobData, type CellJobResult, type QueueSettings, type WorkerSettings,
@@ -62,6 +62,7 @@ function acceptResult(dir: string, cell: GridCell, payload: CellJobResult, attem
   const d = cellDir(dir, cell.id);
   writeFileAtomic(join(d, "log.txt"), `--- ran on worker ${payload.worker} in ${payload.seconds.toFixed(1)} s; the tail of its log:\n${payload.log}`);
   writeJsonAtomic(join(d, "result.json"), payload.result);
+  if (payload.items) writeItemOutcomes(d, payload.items);
   const rec: CellRecord = { id: cell.id, hash: cell.hash, status: "ok", seconds: payload.seconds, attempts, error: null, worker: payload.worker, result: payload.result };
   writeCellRecord(dir, rec);
   return rec;
@@ -220,7 +221,7 @@ export async function startWorker(settings: Partial<WorkerSettings> & { url: str
       }
       await redis.hincrby(runsKey(s.queueName, grid), cellId, 1);
     }
-    const payload: CellJobResult = { cellId, hash, result, worker: name, seconds, log: fileTail(logFile, 8192) };
+    const payload: CellJobResult = { cellId, hash, result, items: readItemOutcomes(dir) ?? undefined, worker: name, seconds, log: fileTail(logFile, 8192) };
     const first = await redis.hsetnx(markers, cellId, JSON.stringify(payload));
     if (!first) {
       log(`${cellId}: another worker completed it first; keeping theirs`);

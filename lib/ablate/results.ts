@@ -14,7 +14,9 @@ import { ablationCurve, type AblationRow } from "../viz/figures/ablation";
 import { heatmap } from "../viz/figures/heatmap";
 import { writeReport, type ReportSection } from "../viz/report";
 import type { Figure } from "../viz/types";
-import type { CellResult } from "./cell";
+import { readItemOutcomes, type CellResult } from "./cell";
+import { formatEffect, studyFindings, FINDINGS_FILE, type ItemSource, type StudyFindings } from "./findings";
+import { studyFigure } from "./figure";
 import { axisCell, configHash, type Grid, type GridCell } from "./grid";
 
 export type Table = aq.ColumnTable;
@@ -38,6 +40,37 @@ export interface CellRecord {
 export const STATUS_COLUMNS = ["status", "seconds", "attempts", "error"] as const;
 
 export const cellDir = (dir: string, id: string) => join(dir, "cells", id);
+
+/** Item outcomes from a grid run directory (cells/<id>/items.jsonl). */
+export const itemsFromRunDir = (dir: string): ItemSource => (c) => (existsSync(cellDir(dir, c.id)) ? readItemOutcomes(cellDir(dir, c.id)) : null);
+
+/** The findings of a grid run directory, or null when no cell saved its items. */
+export function runFindings(dir: string, grid: Grid, cells: readonly GridCell[]): StudyFindings | null {
+  const source = itemsFromRunDir(dir);
+  if (!cells.some((c) => source(c) !== null)) return null;
+  return studyFindings(grid, cells, source);
+}
+
+/** The findings as report sections: a chart per evaluated part, a table of settings, the tests and verdicts. */
+export function findingsSections(grid: Grid, f: StudyFindings): ReportSection[] {
+  const out: ReportSection[] = [];
+  const swept = grid.axes.find((a) => a.path === grid.plot.x);
+  const xTitle = grid.plot.x === "cell" ? "setting" : swept?.path ?? grid.plot.x;
+  for (const part of ["heldout", "seen"] as const) {
+    const fig = studyFigure(f, part, { title: grid.plot.title || grid.name, xTitle, logX: grid.plot.logX });
+    if (fig) out.push(fig);
+  }
+  const pct = (e: { mean: number; low: number; high: number }) => `${(e.mean * 100).toFixed(1)} [${(e.low * 100).toFixed(1)}, ${(e.high * 100).toFixed(1)}]`;
+  const rows = f.settings.flatMap((s) => (["seen", "heldout"] as const).filter((p) => s.parts[p]).map((p) => {
+    const x = s.parts[p]!;
+    return { setting: s.label, part: p, seeds: s.seeds.length, items: Math.round(x.items), "tuned accuracy %": pct(x.accuracy), "base accuracy %": pct(x.base), "win-rate %": pct(x.win), "chance %": (x.chance * 100).toFixed(1) };
+  }));
+  if (rows.length) out.push("## Settings (mean and 95% CI over seeds and items)", aq.from(rows));
+  if (f.findings.length) {
+    out.push("## Findings", aq.from(f.findings.map((x) => ({ claim: x.claim, paper: x.paper, effect: formatEffect(x.effect), verdict: x.verdict, test: x.test_line }))));
+  }
+  return out;
+}
 
 /** The row of one cell: id, cell name (explicit cells), axis columns, seed, status columns, metrics. */
 function row(grid: Grid, cell: GridCell, rec: CellRecord | undefined, metrics: string[]): Record<string, unknown> {
@@ -170,8 +203,15 @@ export function writeResults(dir: string, grid: Grid, cells: readonly GridCell[]
   const ok = [...records.values()].filter((r) => r.status === "ok").length;
   const failed = cells.filter((c) => records.get(c.id)?.status === "failed");
   sections.push(`${cells.length} cells: ${ok} finished, ${failed.length} failed, ${cells.length - ok - failed.length} not run. Metric: \`${grid.plot.metric}\`. Grid: \`${grid.file}\`.`);
-  const curve = ablationFigure(grid, table);
-  if (curve) sections.push(curve);
+  const findings = runFindings(dir, grid, cells);
+  if (findings) {
+    writeJsonAtomic(join(dir, FINDINGS_FILE), findings);
+    sections.push(...findingsSections(grid, findings));
+  } else {
+    // Cells run before item outcomes were saved: the old mean ± s.e. curve over the table.
+    const curve = ablationFigure(grid, table);
+    if (curve) sections.push(curve);
+  }
   const heat = heatmapFigure(grid, table);
   if (heat) sections.push(heat);
   if (table.columnNames().includes(grid.plot.metric)) {

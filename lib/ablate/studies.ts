@@ -33,16 +33,22 @@ export function studyGrid(name: string, scale: StudyScale = "full"): Grid {
 
 /** The same grid with every cell shrunk to seconds: tiny model, data, steps and evaluation; one seed. */
 export function smokeGrid(grid: Grid): Grid {
+  const sweepsEpochs = grid.axes.some((a) => a.path.endsWith("epochs")) || (grid.cells ?? []).some((c) => JSON.stringify(c.overrides).includes('"epochs"'));
   const shrink = (cfg: Record<string, unknown>, keepModel: boolean): Record<string, unknown> => {
     const data = { ...(cfg.data as Record<string, unknown> | undefined) };
-    if ((data.kind ?? "tasks") === "tasks") data.perTask = 3;
-    else data.size = 40;
     const ft = { ...(cfg.finetune as Record<string, unknown> | undefined) };
+    // A grid that compares epochs keeps training by epochs, over 16 records; every other cell takes two steps.
+    const byEpochs = ft.maxSteps === 0 && sweepsEpochs;
+    const kind = data.kind ?? "tasks";
+    if (kind === "tasks") data.perTask = 3;
+    // Rewrite data needs at least one example per rule (a study sweeps up to 1,024 rules); two steps use a few.
+    else if (kind === "rewrite") data.examples = 1024;
+    else data.size = byEpochs ? 16 : 40;
     const train = { ...(ft.train as Record<string, unknown> | undefined), batchSize: 2, microBatchSize: 2, workers: 1, checkpointEvery: 0, evalRows: 8 };
     return {
       ...cfg, ...(keepModel ? {} : { model: "nano-tiny" }), data,
       eval: { ...(cfg.eval as Record<string, unknown> | undefined), perTask: 1 },
-      finetune: { ...ft, maxSteps: 2, epochs: 1, train },
+      finetune: byEpochs ? { ...ft, train } : { ...ft, maxSteps: 2, epochs: 1, train },
     };
   };
   const varyModel = grid.axes.some((a) => a.path === "model");
@@ -50,7 +56,7 @@ export function smokeGrid(grid: Grid): Grid {
     name: `${grid.name}-smoke`, description: `${grid.description} (smoke scale: every cell shrunk to seconds)`,
     base: shrink(grid.base, varyModel),
     axes: Object.fromEntries(grid.axes.map((a) => [a.path, a.values.map((v) => ({ label: v.label, value: v.value }))])),
-    plot: grid.plot,
+    plot: grid.plot, findings: grid.findings,
   };
   if (grid.seeds) raw.seeds = [grid.seeds[0]];
   if (grid.cells) {
@@ -61,7 +67,8 @@ export function smokeGrid(grid: Grid): Grid {
       const byEpochs = ft && ft.maxSteps === 0;
       if (ft) o.finetune = byEpochs ? ft : { ...ft, maxSteps: 2 };
       const data = o.data as Record<string, unknown> | undefined;
-      if (data && typeof data.size === "number") o.data = { ...data, size: byEpochs ? 16 : 40 };
+      // 20, not the base's 40, so a cell that differs from the base only by a subset stays distinct.
+      if (data && typeof data.size === "number") o.data = { ...data, size: byEpochs ? 16 : 20 };
       return { name: c.name, ...o };
     });
   }

@@ -83,7 +83,9 @@ export async function generateForEval(
   const decodingKey = JSON.stringify({ m: d.maxNewTokens, t: d.temperature, k: d.topK, p: d.topP, s: d.seed, tpl: template.name, stop: template.stopStrings });
   const jobs = records.map((r) => {
     const messages = r.messages.slice(0, r.messages.length - (r.messages[r.messages.length - 1]?.role === "assistant" ? 1 : 0));
-    const prompt = tokenizePrompt(template, messages, tokenizer);
+    // A record that ends with its answer is rendered as a whole (its Alpaca fields kept, so an example with
+    // an Input section is prompted exactly as training laid it out); bare prompts from their messages.
+    const prompt = messages.length < r.messages.length ? tokenizePrompt(template, r, tokenizer) : tokenizePrompt(template, messages, tokenizer);
     const key = createHash("sha256").update(`${hash}\n${decodingKey}\n${prompt.join(",")}`).digest("hex");
     return { id: r.id, prompt, key };
   });

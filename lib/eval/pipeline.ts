@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { UserError } from "../errors";
 import { writeFileAtomic, writeJsonAtomic } from "../fsutil";
 import { loadModel, type LoadedModel } from "../model/load";
+import { rankClassify, type RankedChoice } from "./rank";
 import { loadRecords } from "../data/load";
 import { promptText, type InstructionRecord } from "../data/record";
 import { getTemplate, type TemplateSpec } from "../data/templates/registry";
@@ -48,6 +49,11 @@ export interface EvalOptions {
   onProgress?: (what: string) => void;
   /** Evaluation records given directly (instead of evalSet). */
   records?: InstructionRecord[];
+  /**
+   * Also rank-classify records that list answer options (FLAN's evaluation of classification tasks; see
+   * ./rank.ts): EvalResult.ranked holds each model's most likely option.
+   */
+  rankClassification?: boolean;
 }
 
 /** The files an evaluation writes in its outDir. */
@@ -121,6 +127,8 @@ export interface EvalResult {
   items: JudgeItem[];
   judgments: Judgment[];
   outputs: { model: GeneratedOutput[]; baseline: GeneratedOutput[] };
+  /** With rankClassification: per record id that lists options, each model's most likely option. */
+  ranked?: { model: Map<string, RankedChoice>; baseline: Map<string, RankedChoice> };
 }
 
 export async function runEvaluation(o: EvalOptions): Promise<EvalResult> {
@@ -146,7 +154,12 @@ export async function runEvaluation(o: EvalOptions): Promise<EvalResult> {
     const summary = summarize(items, judgments, { model: o.model, baseline: o.baseline, judge: o.judge, winRate: { seed: o.seed } });
     writeFileAtomic(join(o.outDir, "judgments.jsonl"), judgments.map((j, i) => JSON.stringify({ ...j, task: items[i].task, cluster: items[i].cluster, output_model: items[i].outputA, output_baseline: items[i].outputB })).join("\n") + "\n");
     writeJsonAtomic(join(o.outDir, "summary.json"), summary);
-    return { summary, items, judgments, outputs: { model: a, baseline: b } };
+    let ranked: EvalResult["ranked"];
+    if (o.rankClassification) {
+      const rank = (m: LoadedModel, name: string) => rankClassify(m.model, m.tokenizer, template, records, (d, n) => { if (d === n || d % 50 === 0) say(`rank classification (${name}) ${d}/${n}`); });
+      ranked = { model: await rank(tuned, "model"), baseline: await rank(base, "baseline") };
+    }
+    return { summary, items, judgments, outputs: { model: a, baseline: b }, ranked };
   } finally {
     tuned.model.dispose();
     base.model.dispose();

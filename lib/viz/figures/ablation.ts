@@ -21,9 +21,16 @@ export interface AblationOptions {
   /** Log x axis, for sweeps over sizes or ranks that double. Needs numeric x. */
   logX?: boolean;
   height?: number;
+  /**
+   * Fixed y range. Give it whenever cells are compared on a scale with a meaning (accuracy 0-100): an
+   * auto-scaled axis stretches a one-point spread over the whole chart and noise reads as a trend.
+   */
+  yRange?: [number, number];
+  /** Horizontal reference lines (a floor: the base model, chance, a format-only answer), dashed and labelled. */
+  floors?: { label: string; y: number }[];
 }
 
-export const DEFAULT_ABLATION: Required<Omit<AblationOptions, "height">> = {
+export const DEFAULT_ABLATION: Required<Omit<AblationOptions, "height" | "yRange" | "floors">> = {
   title: "Ablation",
   xTitle: "",
   yTitle: "",
@@ -65,12 +72,21 @@ export function ablationCurve(rows: readonly AblationRow[], options: AblationOpt
       hovertemplate: "%{x}: %{y:.4g} [%{customdata[0]:.4g}, %{customdata[1]:.4g}]<extra>%{fullData.name}</extra>",
     });
   });
+  (options.floors ?? []).forEach((f, i) => {
+    const xs = [...new Set(rows.map((r) => r.x))];
+    if (numeric) (xs as number[]).sort((a, b) => a - b);
+    data.push({
+      type: "scatter", mode: "lines", name: f.label, x: xs, y: xs.map(() => f.y),
+      line: { color: "#777777", width: 1.5, dash: i === 0 ? "dash" : "dot" }, hovertemplate: `${f.label}: %{y:.4g}<extra></extra>`,
+    });
+  });
   const layout = baseLayout({
     title: opts.title,
     height: options.height,
     x: { title: opts.xTitle || undefined, type: opts.logX ? "log" : numeric ? "linear" : "category" },
     y: { title: opts.yTitle || undefined },
   });
+  if (options.yRange) Object.assign(layout.yaxis as object, { range: options.yRange, autorange: false });
   if (opts.logX) {
     // Ticks at the swept values (1, 2, 4, 8...) instead of plotly's 2-3-5 minor labels.
     const ticks = [...new Set(rows.map((r) => r.x as number))].sort((a, b) => a - b);
