@@ -114,8 +114,14 @@ export * from "./viz/index";
 export { runCell, resolveCellConfig, mixtureCounts, cellTrainingRecords, DEFAULT_CELL, type CellConfig, type CellResult } from "./ablate/cell";
 export { loadGrid, resolveGrid, expandGrid, type Grid, type GridCell } from "./ablate/grid";
 export { runGrid, type RunGridOptions, type GridRun } from "./ablate/runner";
-export { readResults, aggregateOverSeeds, groupColumns, ablationFigure, heatmapFigure, type Table as AblationTable } from "./ablate/results";
-export { studyNames, studyGrid, smokeGrid, studyResults } from "./ablate/studies";
+export { readResults, aggregateOverSeeds, groupColumns, ablationFigure, heatmapFigure, findingsSections, runFindings, type Table as AblationTable } from "./ablate/results";
+export { studyNames, studyGrid, smokeGrid, liveGrid, studyResults, studyFindingsOf, type StudyScale } from "./ablate/studies";
+export { studyFindings, formatEffect, type StudyFindings, type SettingSummary, type FindingResult } from "./ablate/findings";
+export { type FindingSpec } from "./ablate/finding-spec";
+export { estimate, pairedBootstrap, trendBootstrap, verdict, outcomesFrom, type Outcomes, type Effect, type Estimate, type Verdict } from "./ablate/stats";
+export { studyFigure } from "./ablate/figure";
+export { rankClassify, promptOptions } from "./eval/rank";
+export { rewriteTrainingRecords, rewriteEvalRecords, rewriteRules } from "./tasks/rewrite";
 export { alpacaStyleRows, type AlpacaRow } from "./tasks/alpaca-style";
 
 // Self-instruct data generation and its filters.

@@ -411,10 +411,10 @@ export async function runCell(cfg: CellConfig, outDir: string, opts: CellOptions
     perTask: cfg.eval.perTask, seed: cfg.seed, template: ft.template, onProgress: say, rankClassification: cfg.eval.rankClassification,
   });
   const t2 = performance.now();
+  const byId = new Map(all.map((r) => [r.id, r]));
   if (ev.ranked) {
     // Items with options are judged by the option each model ranks first; the judgments' correctness and
     // preference follow, so win-rates and accuracies below agree with the items file.
-    const byId = new Map(all.map((r) => [r.id, r]));
     ev.judgments = ev.judgments.map((j, i) => {
       const id = ev.items[i].id, a = ev.ranked!.model.get(id), b = ev.ranked!.baseline.get(id);
       if (!a || !b) return j;
@@ -434,10 +434,9 @@ export async function runCell(cfg: CellConfig, outDir: string, opts: CellOptions
   };
   const sp = part((id) => seenIds.has(id));
   const hp = part((id) => !seenIds.has(id));
-  const byRecord = new Map(all.map((r) => [r.id, r]));
   const outcomes: ItemOutcome[] = ev.items.map((it, i) => {
     const d = ev.judgments[i].details as Record<string, unknown> | undefined;
-    const options = recordOptions(byRecord.get(it.id)!);
+    const options = recordOptions(byId.get(it.id)!);
     return {
       id: it.id, part: seenIds.has(it.id) ? "seen" : "heldout", task: it.task ?? null, cluster: it.cluster ?? null,
       model: d?.correctA === true ? 1 : 0, base: d?.correctB === true ? 1 : 0, preference: ev.judgments[i].preference, chance: options ? 1 / options.length : 0,

@@ -5,17 +5,23 @@
  * Results of the full runs are kept in the repo (docs/ablations/<name>/results.jsonl) so a notebook can
  * show them without spending the hour again.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../paths";
 import { UserError } from "../errors";
-import { loadGrid, resolveGrid, type Grid } from "./grid";
-import { readResults, type Table } from "./results";
+import { expandGrid, loadGrid, resolveGrid, type Grid } from "./grid";
+import { readResults, runFindings, type Table } from "./results";
+import { FINDINGS_FILE, type StudyFindings } from "./findings";
 
 export const STUDIES_DIR = join(REPO_ROOT, "experiments", "ablations");
 export const PUBLISHED_RESULTS_DIR = join(REPO_ROOT, "docs", "ablations");
 
-export type StudyScale = "smoke" | "full";
+/**
+ * "full": the grid as written (what docs/ABLATIONS.md reports); "live": the full recipe and every seed on
+ * the two settings the study's first finding compares (or the ends of the swept axis), a few minutes for a
+ * notebook to run in front of a class; "smoke": every setting shrunk to seconds, for tests and CI.
+ */
+export type StudyScale = "smoke" | "live" | "full";
 
 /** Names of the built-in studies (grid files without .json), FLAN's first. */
 export function studyNames(): string[] {
@@ -28,7 +34,33 @@ export function studyGrid(name: string, scale: StudyScale = "full"): Grid {
   const file = join(STUDIES_DIR, `${name}.json`);
   if (!existsSync(file)) throw new UserError(`no study '${name}' (known: ${studyNames().join(", ")})`, 2);
   const grid = loadGrid(file);
-  return scale === "full" ? grid : smokeGrid(grid);
+  return scale === "full" ? grid : scale === "live" ? liveGrid(grid) : smokeGrid(grid);
+}
+
+/**
+ * The full grid on two settings only: the two a pair finding compares, else the first and last value of the
+ * swept axis (or the first and last explicit cell). Every seed and the full recipe are kept, so the live
+ * result is the full study's result on those settings (the cells hash the same, and are shared with it).
+ */
+export function liveGrid(grid: Grid): Grid {
+  const pair = grid.findings.find((f) => f.test === "pair");
+  const swept = grid.axes.find((a) => a.path === grid.plot.x);
+  const pick = <T extends { label?: string; name?: string }>(xs: T[], name: (x: T) => string): T[] => {
+    const named = pair ? xs.filter((x) => name(x) === pair.a || name(x) === pair.b) : [];
+    return named.length === 2 ? named : xs.length > 2 ? [xs[0], xs[xs.length - 1]] : xs;
+  };
+  // Findings that name a setting left out are dropped.
+  let kept = new Set<string>();
+  const keep = (f: Grid["findings"][number]) => (f.a === null || kept.has(f.a)) && (f.b === null || kept.has(f.b));
+  if (grid.cells) {
+    const cells = pick(grid.cells, (c) => c.name);
+    kept = new Set(cells.map((c) => c.name));
+    return { ...grid, name: `${grid.name}-live`, cells, findings: grid.findings.filter(keep) };
+  }
+  if (!swept) return grid;
+  const values = pick(swept.values, (v) => v.label);
+  kept = new Set(values.map((v) => v.label));
+  return { ...grid, name: `${grid.name}-live`, axes: grid.axes.map((a) => (a === swept ? { ...a, values } : a)), findings: grid.findings.filter(keep) };
 }
 
 /** The same grid with every cell shrunk to seconds: tiny model, data, steps and evaluation; one seed. */
@@ -83,5 +115,17 @@ export function studyResults(name: string, runDir = join("runs", "ablate", name)
   for (const dir of [runDir, join(PUBLISHED_RESULTS_DIR, name)]) {
     if (existsSync(join(dir, "results.jsonl"))) return { table: readResults(dir), from: dir };
   }
+  return null;
+}
+
+/**
+ * A study's findings: computed from a run directory's cells when it has them (runs/ablate/<name> by
+ * default), else the published findings (docs/ablations/<name>/findings.json); null when neither exists.
+ */
+export function studyFindingsOf(name: string, grid: Grid = studyGrid(name, "full"), runDir = join("runs", "ablate", name)): { findings: StudyFindings; from: string } | null {
+  const here = existsSync(runDir) ? runFindings(runDir, grid, expandGrid(grid)) : null;
+  if (here) return { findings: here, from: runDir };
+  const published = join(PUBLISHED_RESULTS_DIR, name, FINDINGS_FILE);
+  if (existsSync(published)) return { findings: JSON.parse(readFileSync(published, "utf8")) as StudyFindings, from: published };
   return null;
 }

@@ -15,6 +15,7 @@ export { heatmap, DEFAULT_HEATMAP, type HeatmapGrid, type HeatmapOptions } from 
 export {
   show,
   showTable,
+  showSections,
   tableHtml,
   liveLossChart,
   loadPlotly,

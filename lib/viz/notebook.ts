@@ -10,7 +10,8 @@ import { plotlyScriptTag } from "./bundle";
 import { lossCurves, type LossCurvesOptions, type LossPoint, type LossRun } from "./figures/loss";
 import { figureHeight, figureHtml, newPlotId, plotDiv, plotScript } from "./html";
 import { escapeHtml } from "./text";
-import type { Figure } from "./types";
+import { isFigure, type Figure } from "./types";
+import { markdownToHtml } from "./markdown";
 
 /** The part of tslab's `Display` used here. */
 export interface NotebookDisplay {
@@ -119,6 +120,24 @@ export function showTable(table: HtmlTable, options: ShowTableOptions = {}): voi
   }
   const limit = options.limit ?? DEFAULT_SHOW_TABLE.limit;
   console.log(table.toMarkdown ? table.toMarkdown({ limit }) : `[table] ${table.numRows()} rows`);
+}
+
+/**
+ * Shows report sections in order, each once: markdown text (headings and paragraphs), figures drawn, tables
+ * as tables, raw HTML. Outside a notebook, text is printed and figures and tables summarized as by
+ * show()/showTable().
+ */
+export function showSections(sections: readonly (Figure | HtmlTable | { html: string } | string)[]): void {
+  const nb = notebook();
+  for (const s of sections) {
+    if (typeof s === "string") {
+      if (nb) nb.display.html(markdownToHtml(s));
+      else console.log(s);
+    } else if (isFigure(s)) show(s);
+    else if ("html" in s && typeof s.html === "string") {
+      if (nb) nb.display.html(s.html);
+    } else showTable(s as HtmlTable);
+  }
 }
 
 export interface LiveLossChartOptions extends LossCurvesOptions {

@@ -25,6 +25,11 @@ test("resolveCellConfig fills defaults and explains what is wrong", () => {
     [{ data: { kind: "file", path: "x.json", filter: "strict" } }, /data.filter must be/],
     [{ data: { clusters: ["nli"] }, finetune: { train: { learningRate: -1 } } }, /learningRate/],
     [{ data: { clusters: ["nli"] }, eval: { seen: false } }, /nothing to evaluate/],
+    [{ data: { clusters: ["nli"] }, eval: { rankClassification: "yes" } }, /eval.rankClassification must be true or false/],
+    [{ data: { kind: "rewrite", instructions: 0 } }, /data.instructions must be an integer in \[1, \d+\]/],
+    [{ data: { kind: "rewrite", instructions: 64, examples: 10 } }, /data.examples must be an integer, at least data.instructions \(64\)/],
+    [{ data: { kind: "rewrite" }, eval: { heldOutClusters: ["nli"] } }, /heldOutClusters must be empty for rewrite data/],
+    [{ data: { kind: "other" } }, /data.kind must be "tasks", "file" or "rewrite"/],
   ];
   for (const [raw, re] of bad) assert.throws(() => resolveCellConfig(raw, "g.json cell a"), re, JSON.stringify(raw));
 });
@@ -74,6 +79,34 @@ test("runCell: a tiny real cell fine-tunes, judges, writes result.json, and resu
     const again = await runCell(cfg, dir);
     assert.equal(again.steps, 3);
     assert.equal(again.win_rate, r.win_rate);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("runCell with rank classification: items that list options are judged by the option each model ranks first, and every item's outcome is saved", { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cell-rank-"));
+  try {
+    const cfg = resolveCellConfig({
+      model: "nano-tiny", data: { clusters: ["coreference"], perTask: 4 }, eval: { heldOutClusters: ["nli"], perTask: 2, rankClassification: true },
+      finetune: { maxSteps: 2, train: { batchSize: 2, microBatchSize: 2, workers: 1, checkpointEvery: 0 } },
+    }, "t");
+    const r = await runCell(cfg, dir);
+    const items = readFileSync(join(dir, "items.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(items.length, r.n_seen + r.n_heldout);
+    const held = items.filter((o) => o.part === "heldout");
+    assert.equal(held.length, r.n_heldout);
+    // NLI items list 2 or 3 options: the chance floor is one over their number, and rank classification always picks one.
+    assert.ok(held.every((o) => o.chance === 1 / 2 || o.chance === 1 / 3), JSON.stringify(held.map((o) => o.chance)));
+    const judgments = readFileSync(join(dir, "eval", "judgments.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+    assert.equal(r.heldout_accuracy, held.reduce((t, o) => t + o.model, 0) / held.length);
+    for (const o of held) {
+      const j = judgments.find((x) => x.id === o.id);
+      assert.ok(j, o.id);
+      // The saved judgments are the generation's; the item outcome is the ranked option's, checked by the verifier.
+      assert.ok(o.model === 0 || o.model === 1);
+    }
+    assert.ok(held.some((o) => o.model === 1 || o.base === 1), "with 2-3 options some ranked answer is right");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

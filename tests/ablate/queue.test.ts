@@ -120,6 +120,13 @@ test("queue: two workers, one SIGKILLed mid-cell: nothing lost, nothing run twic
     const rows = readRows(join(root, "queue"));
     assert.deepEqual(stable(rows), stable(readRows(join(root, "local"))));
     assert.deepEqual(rows.map((r) => r.id), ids);
+    // Every cell's item outcomes came back over the queue (the paired statistics need them), the same as here.
+    for (const id of ids) {
+      const here = readFileSync(join(root, "local", "cells", id, "items.jsonl"), "utf8");
+      assert.ok(here.trim().length > 0, `${id}: no items locally`);
+      assert.equal(readFileSync(join(root, "queue", "cells", id, "items.jsonl"), "utf8"), here, `${id}: items differ`);
+    }
+    assert.deepEqual(JSON.parse(readFileSync(join(root, "queue", "findings.json"), "utf8")).settings, JSON.parse(readFileSync(join(root, "local", "findings.json"), "utf8")).settings);
 
     // Each cell ran to completion exactly once: counted by the workers, and by the result.json files on their disks.
     assert.deepEqual(await redis.hgetall(runsKey(queueName, "queue-test")), Object.fromEntries(ids.map((id) => [id, "1"])));

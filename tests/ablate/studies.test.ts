@@ -7,7 +7,7 @@ import { expandGrid } from "../../lib/ablate/grid";
 test("every built-in study expands, and its smoke version keeps the axes with tiny, distinct cells", () => {
   const names = studyNames();
   for (const want of ["flan-clusters", "flan-templates", "flan-cap", "flan-inversion", "flan-template-mix", "flan-scale",
-    "alpaca-size", "alpaca-filter", "alpaca-input", "alpaca-lora", "alpaca-lr-epochs"]) assert.ok(names.includes(want), want);
+    "alpaca-size", "alpaca-quality", "alpaca-input", "alpaca-lora", "alpaca-epochs", "instruction-diversity"]) assert.ok(names.includes(want), want);
   for (const name of names) {
     const full = studyGrid(name, "full"), smoke = studyGrid(name, "smoke");
     const fullCells = expandGrid(full), smokeCells = expandGrid(smoke);
@@ -19,6 +19,14 @@ test("every built-in study expands, and its smoke version keeps the axes with ti
       assert.equal(c.config.eval.perTask, 1);
     }
     assert.ok(fullCells.every((c) => (c.config.finetune.maxSteps ?? 0) === 0 || c.config.finetune.maxSteps! >= 100), name);
+    // Research fidelity: every study runs at least 3 seeds and states at least one paper finding it tests.
+    assert.ok((full.seeds?.length ?? 1) >= 3, `${name}: ${full.seeds?.length ?? 1} seeds`);
+    assert.ok(full.findings.length >= 1, `${name}: no findings declared`);
+    for (const f of full.findings) for (const label of [f.a, f.b]) {
+      if (label === null) continue;
+      const settings = new Set(fullCells.map((c) => [...(c.name !== null ? [c.name] : []), ...full.axes.map((a) => c.labels[a.path])].join(" · ")));
+      assert.ok(settings.has(label), `${name}: finding '${f.claim}' names '${label}', not a setting (${[...settings].join(", ")})`);
+    }
   }
   assert.throws(() => studyGrid("flan-nope"), /no study 'flan-nope' \(known: flan-/);
 });
