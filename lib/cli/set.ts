@@ -1,2 +1,2 @@
 /** `--set key=value` overrides and config files: the CLI's names for lib/config.ts (one implementation). */
-export { applySets, readConfigFile } from "../config";
+export { readConfigFile } from "../config";

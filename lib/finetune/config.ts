@@ -74,11 +74,6 @@ const TOP_KEYS = Object.keys(DEFAULT_FINETUNE);
 /** Keys the CLI accepts at the top level as shorthands for train.* (the issue's flat config). */
 const LOOP_SHORTHANDS = ["batchSize", "learningRate", "seed", "checkpointEvery", "evalEvery", "microBatchSize", "weightDecay", "schedule", "gradClip", "workers"] as const;
 
-
-/** " (did you mean 'learningRate'?)" when `key` is a typo of a known key (case, or one or two letters), else "". */
-export { didYouMean } from "../suggest";
-import { didYouMean } from "../suggest";
-
 /** `typeof`-level check of one field against its default; JSON's 1e999 parses to Infinity, which no field accepts. */
 export function typeProblem(key: string, value: unknown, expected: unknown): string | undefined {
   const want = typeof expected;

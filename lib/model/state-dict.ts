@@ -142,9 +142,3 @@ export function normalizeGpt2StateDict(
   }
   return out;
 }
-
-/**
- * Metadata to pass to `writeSafetensors` for a checkpoint: transformers' `from_pretrained` refuses a
- * model.safetensors whose `format` metadata is missing.
- */
-export const GPT2_SAFETENSORS_METADATA: Readonly<Record<string, string>> = Object.freeze({ format: "pt" });

@@ -9,14 +9,6 @@
  */
 export const GPT2_SPLIT_PATTERN = String.raw`'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\p{White_Space}\p{L}\p{N}]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+`;
 
-/** Calls `onWord` for each pre-token of `text`, in order; the pieces concatenate back to `text`. */
-export function forEachWord(text: string, onWord: (word: string) => void): void {
-  // A fresh regex per call: a shared global one would break if onWord re-entered.
-  const re = new RegExp(GPT2_SPLIT_PATTERN, "gu");
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(text)) !== null) onWord(m[0]);
-}
-
 /** Pre-tokens of `text` as an array. */
 export function splitWords(text: string): string[] {
   return text.match(new RegExp(GPT2_SPLIT_PATTERN, "gu")) ?? [];

@@ -485,8 +485,3 @@ export function factSentence(w: World, f: Fact, rng: Rng, canonicalShare = 0.45)
   if (p.canon && (p.variants.length === 0 || rng.chance(canonicalShare))) return canonicalCloze(w, f)!.sentence;
   return rng.pick(p.variants)(w, f);
 }
-
-/** Relations that have a canonical cloze form. */
-export function clozeRelations(): Relation[] {
-  return (Object.keys(P) as Relation[]).filter((r) => P[r]!.canon !== undefined);
-}

@@ -97,7 +97,6 @@ export const smallest = (w: World, animals: readonly string[]): string => bySize
 
 export const peopleIn = (w: World, city: string): Person[] => w.people.filter((p) => p.home === city);
 export const citizensOf = (w: World, country: string): Person[] => w.people.filter((p) => countryOf(w, p.home) === country);
-export const dishOf = (w: World, country: string): string => getCountry(w, country).nationalDish;
 
 /** Opposite of a word from the world's list, or undefined. */
 export const oppositeOf = (w: World, word: string): string | undefined => ix(w).opposite.get(word);

@@ -29,18 +29,6 @@ export function regularPlural(noun: string): string {
   return noun + "s";
 }
 
-/** Subject pronoun and its companions for a person. */
-export interface Pronouns {
-  subject: string; // she / he
-  object: string; // her / him
-  possessive: string; // her / his
-}
-
-export const PRONOUNS: Readonly<Record<"she" | "he", Pronouns>> = {
-  she: { subject: "she", object: "her", possessive: "her" },
-  he: { subject: "he", object: "him", possessive: "his" },
-};
-
 /** Joins sentences into a paragraph, dropping empty ones. */
 export function paragraph(sentences: readonly string[]): string {
   return sentences.filter((s) => s.length > 0).join(" ");

@@ -110,7 +110,7 @@ test("without logprobs the answer text decides; both orders average and measure 
 });
 
 test("429 and timeouts are retried with backoff; persistent 500 gives up with a clear error", async () => {
-  let srv = await fakeOpenAI((body, n) => (n === 0 ? { status: 429, body: { error: { message: "slow down" } } } : n === 1 ? { ...chatReply("a"), delayMs: 400 } : chatReply("a")));
+  let srv = await fakeOpenAI((_body, n) => (n === 0 ? { status: 429, body: { error: { message: "slow down" } } } : n === 1 ? { ...chatReply("a"), delayMs: 400 } : chatReply("a")));
   try {
     const judge = new LlmJudge({ baseURL: srv.baseURL, model: "m", retry: { ...FAST, timeoutMs: 150 } });
     const j = await judge.judge(items[0]);

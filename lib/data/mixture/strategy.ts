@@ -29,7 +29,7 @@ export function largestRemainder(total: number, weights: readonly number[]): num
   const exact = weights.map((w) => (total * w) / sum);
   const counts = exact.map(Math.floor);
   let left = total - counts.reduce((a, b) => a + b, 0);
-  const order = exact.map((x, i) => i).sort((a, b) => exact[b] - counts[b] - (exact[a] - counts[a]) || a - b);
+  const order = exact.map((_, i) => i).sort((a, b) => exact[b] - counts[b] - (exact[a] - counts[a]) || a - b);
   for (let k = 0; left > 0; k = (k + 1) % order.length) {
     if (weights[order[k]] > 0) {
       counts[order[k]]++;

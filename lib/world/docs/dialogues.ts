@@ -258,6 +258,3 @@ export function dialogue(ctx: DocContext, topics?: string[]): DraftDocument {
   return { topic: "dialogue", text: lines.join("\n") };
 }
 
-/** Kept for callers that want a dialogue about one theme. */
-export const DIALOGUE_TOPICS = Object.keys(ASKERS);
-

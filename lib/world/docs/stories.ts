@@ -7,7 +7,7 @@
 import type { DocContext, DraftDocument } from "./common";
 import { sizeComparison } from "./common";
 import type { Animal, Direction, Person } from "../types";
-import { capitalize, joinList, withArticle } from "../text";
+import { capitalize, withArticle } from "../text";
 import { numberToWords } from "../numbers";
 import { HABITAT_PLACES } from "../data";
 import { foodNoun, factSentence } from "../phrases";
