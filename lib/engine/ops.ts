@@ -1,6 +1,7 @@
 /**
  * The few operations the model and trainer need beyond TF.js's own, each using nanoinstruct's fused
- * kernel where the active backend has one and composite TF.js ops elsewhere.
+ * kernel where the active backend has one and composite TF.js ops elsewhere. These are the fast path of
+ * lib/model/gpt.ts (GPT.useFusedKernels, on by default); the same math written out for reading is there.
  */
 import * as tf from "@tensorflow/tfjs";
 import { IGNORE_INDEX, KERNEL_NAMES } from "./kernel-names";
