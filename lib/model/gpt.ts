@@ -7,10 +7,11 @@
  *   logits = ln_f(x) wte^T                                    the head shares the token embedding
  *
  * Every step below is written as the math with plain TF.js ops. `useFusedKernels` (on by default) runs the
- * same function through nanoinstruct's fused kernels instead (lib/engine/ops.ts: one kernel for attention,
- * for layer norm, for linear layers, for the loss, and on wasm one per whole block while generating), which
- * is several times faster; the two paths agree to float rounding (tests/model/gpt-paths.test.ts), and every
- * published number comes from the fused one. The key/value cache for generation lives in ./cache.ts.
+ * same function through lib/engine/ops.ts instead: nanoinstruct's fused kernels where the backend has them
+ * (one kernel for attention, for layer norm, for a linear layer, for the loss, and on wasm one per whole
+ * block while generating), the fast implementation. The two paths agree to float rounding
+ * (tests/model/gpt-paths.test.ts); every published number was made on the default, fused path.
+ * The key/value cache for generation lives in ./cache.ts.
  *
  * Parameters are TF.js variables named as Hugging Face's GPT-2 saves them
  * (`transformer.h.0.attn.c_attn.weight`, Conv1D layout [in, out]), so checkpoints map one to one.
