@@ -24,7 +24,7 @@ import { MetricsLog } from "../train/metrics";
 import { runEvaluation } from "../eval/pipeline";
 import { summarize } from "../eval/summary";
 import type { InstructionRecord } from "../data/record";
-import { splitmix32 } from "../model/init";
+import { shuffleInPlace, splitmix32 } from "../random";
 import { isObject, readJsonl } from "../json";
 import { filterRecordsSelfInstruct } from "./data-filter";
 import { verifyRecord } from "../tasks/render";
@@ -352,13 +352,7 @@ export async function cellTrainingRecords(cfg: CellConfig, world: World, say: (s
 }
 
 function seededSample<T>(xs: readonly T[], n: number, seed: number): T[] {
-  const rand = splitmix32((seed * 2654435761 + 7) >>> 0);
-  const a = xs.slice();
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a.slice(0, n);
+  return shuffleInPlace(xs.slice(), splitmix32((seed * 2654435761 + 7) >>> 0)).slice(0, n);
 }
 
 /** Alpaca without an Input section: the input is appended to the instruction (one user turn either way). */

@@ -14,7 +14,7 @@
  * Where two cells share no items (for example trained-task items of different mixtures), the cells are
  * resampled independently.
  */
-import { Rng } from "../world/rng";
+import { Rng } from "../random";
 
 /** Per seed, per item id: a score in [0, 1]. */
 export type Outcomes = Map<number, Map<string, number>>;

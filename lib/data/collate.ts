@@ -6,7 +6,7 @@
 import { UserError } from "../errors";
 import { IGNORE_INDEX } from "./templates/tokenize";
 import { bestFitDecreasing, wrapDocuments } from "./pack";
-import { deriveSeed, mulberry32, permutation } from "./mixture/random";
+import { deriveSeed, mulberry32, permutation } from "../random";
 
 export const TRUNCATION_POLICIES = ["drop", "truncate-left-prompt", "truncate-right"] as const;
 export type TruncationPolicy = (typeof TRUNCATION_POLICIES)[number];

@@ -4,7 +4,8 @@
  * percentile-bootstrap confidence interval, overall and per cluster or task.
  */
 import { UserError } from "../errors";
-import { hash32, seededRandom } from "./rng";
+import { seededRandom } from "./rng";
+import { fnv1a } from "../random";
 
 /** One judged item, as the statistics see it. */
 export interface PreferenceRecord {
@@ -129,7 +130,7 @@ export function winRateBy(
   }
   const seed = config.seed ?? DEFAULT_WIN_RATE_CONFIG.seed;
   const out: Record<string, WinRateStats> = {};
-  for (const [k, prefs] of groups) out[k] = winRate(prefs, { ...config, seed: (seed ^ hash32(k)) | 0 });
+  for (const [k, prefs] of groups) out[k] = winRate(prefs, { ...config, seed: (seed ^ fnv1a(k)) | 0 });
   return out;
 }
 

@@ -1,16 +1,8 @@
-/** Seeded random numbers for parameter initialization, identical on every backend. */
+/** Parameter initialization's random numbers (normal samples from lib/random.ts's splitmix32), identical on every backend. */
+import { splitmix32 } from "../random";
 
-/** splitmix32: a small, well-mixed 32-bit generator; `next()` returns a float in [0, 1). */
-export function splitmix32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) >>> 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-    return ((z ^ (z >>> 16)) >>> 0) / 4294967296;
-  };
-}
+// splitmix32 lives in lib/random.ts with every other stream; re-exported for the trainer and fine-tuning data.
+export { splitmix32 };
 
 /** n samples of N(0, std²) by Box-Muller, deterministic in `seed`. */
 export function normalSamples(n: number, std: number, seed: number): Float32Array {

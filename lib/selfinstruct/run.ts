@@ -6,7 +6,7 @@
  * request order, so a run against a deterministic server is reproducible. Restarting with the same files
  * continues: tasks on disk re-enter the pool and count toward `n`, and request numbers carry on from the log.
  */
-import { Rng } from "../world/rng";
+import { Rng } from "../random";
 import { RULE_NAMES, type RuleName } from "./filters";
 import { resolveSelfInstructConfig, type SelfInstructConfig, type SelfInstructOptions } from "./config";
 import { readSeedTasks, seedTriple } from "./seeds";

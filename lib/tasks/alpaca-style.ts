@@ -7,7 +7,7 @@
  * tuned model can be judged on held-out instances of the same tasks; noisy rows say which defect they carry.
  */
 import type { World } from "../world/types";
-import { Rng } from "../world/rng";
+import { Rng } from "../random";
 import { firstLine, UserError } from "../errors";
 import { applyTemplate } from "./template";
 import { taskExamples } from "./examples";

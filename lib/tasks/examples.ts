@@ -3,7 +3,7 @@
  * the split. A task's generator draws random instances; this keeps those whose split key falls on the
  * requested side and whose canonical input is new, until it has n or the task runs out of new instances.
  */
-import { Rng, hashString, type Seed } from "../world/rng";
+import { Rng, hashString, type Seed } from "../random";
 import type { World } from "../world/types";
 import { UserError } from "../errors";
 import type { Draft, MakeContext, Split, TaskExample, TaskSpec } from "./types";

@@ -3,7 +3,7 @@
  * world's sentences ("mouse"/"mice", 34/"thirty-four"), display names for relations, questions that ask for
  * a fact, and a check that a free sentence states a given fact.
  */
-import { Rng } from "../world/rng";
+import { Rng } from "../random";
 import type { Fact, Person, Relation, World } from "../world/types";
 import { factsAbout, getFood, getPerson, kindOf } from "../world/query";
 import { canonicalSentence, factSentence, foodNoun } from "../world/phrases";

@@ -3,7 +3,7 @@
  * "task:capital_qa"), task or cluster lists, a count (per task, or in total), template-type proportions and
  * an input-inversion rate; `evalSet` renders held-out examples for the evaluation side.
  */
-import { Rng, type Seed } from "../world/rng";
+import { Rng, type Seed } from "../random";
 import type { World } from "../world/types";
 import { UserError } from "../errors";
 import type { InstructionRecord } from "../data/record";

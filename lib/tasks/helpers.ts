@@ -1,5 +1,5 @@
 /** Small pieces the cluster modules share: template constructors, verifier constructors, picking helpers. */
-import type { Rng } from "../world/rng";
+import type { Rng } from "../random";
 import type { Fact, Person, World } from "../world/types";
 import { canonicalCloze } from "../world/phrases";
 import type { TaskExample, TemplateSpec } from "./types";

@@ -4,7 +4,7 @@
  * answer", joined with blank lines before the real prompt). The record carries everything needed to check
  * an output later without the world: references and `metadata.verifier`.
  */
-import type { Seed } from "../world/rng";
+import type { Seed } from "../random";
 import type { World } from "../world/types";
 import { UserError } from "../errors";
 import type { InstructionRecord } from "../data/record";

@@ -12,7 +12,7 @@
  */
 import type { InstructionRecord } from "../data/record";
 import type { World } from "../world/types";
-import { hashString, Rng } from "../world/rng";
+import { hashString, Rng } from "../random";
 
 export const REWRITE_TASK = "word_rewrite";
 export const REWRITE_CLUSTER = "rewrite";

@@ -6,7 +6,7 @@
  *     guarantees both sides are non-empty even for a pool of eight countries.
  *   - any other key (the canonical input, "pair:animal:cat|dog") goes by a hash threshold.
  */
-import { hashString } from "../world/rng";
+import { hashString } from "../random";
 import type { World } from "../world/types";
 import type { Split, SubjectPool } from "./types";
 

@@ -3,7 +3,7 @@
  * instance of it (a `TaskExample`), and the context a task's generator is given.
  */
 import type { Fact, World } from "../world/types";
-import type { Rng } from "../world/rng";
+import type { Rng } from "../random";
 import type { VerifierSpec } from "./verify";
 
 export type Split = "train" | "eval";

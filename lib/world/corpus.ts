@@ -8,7 +8,7 @@
  * probe is answerable), then random documents until the size target. Validation documents come from a
  * separate random stream and are never identical to a train document.
  */
-import { Rng, type Seed } from "./rng";
+import { Rng, type Seed } from "../random";
 import type { World } from "./types";
 import type { DocContext, DraftDocument } from "./docs/common";
 import { coverageEntries, randomEntry } from "./docs/encyclopedia";

@@ -1,5 +1,5 @@
 /** Public API of the synthetic world: seeded randomness, the world, its corpus, probes and skills. */
-export { Rng, rng, hashString, seedToUint32, type Seed, type RngState } from "./rng";
+export { Rng, rng, hashString, seedToUint32, type Seed, type RngState } from "../random";
 export { generateWorld, worldFacts, validateWorldOptions, DEFAULT_WORLD_OPTIONS } from "./world";
 export type { World, WorldOptions, Fact, Relation, Country, City, Animal, Person, WorldObject, Food, Job, SizeClass, Direction } from "./types";
 export { WORLD_FORMAT_VERSION } from "./types";

@@ -7,7 +7,7 @@
  *   - there are no articles.
  * `translate` / `untranslate` implement exactly this, so corpus examples and task answers agree.
  */
-import type { Rng } from "./rng";
+import type { Rng } from "../random";
 import type { NameRegistry } from "./names";
 import { LEXICON_POOL } from "./data";
 

@@ -3,7 +3,7 @@
  * name (places, people, creatures, dishes, foreign words) is unique, case-insensitively, and never an
  * English word the corpus also uses — otherwise "Bear" the person and "bear" the animal would blur facts.
  */
-import type { Rng } from "./rng";
+import type { Rng } from "../random";
 
 const ONSETS = ["b", "d", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "dr", "gr", "kr", "tr", "st", "sh", "th", "fl", "pl"];
 // No "ea"/"ou"/"ee": those digraphs make invented names look (and tokenize) like English words.

@@ -1,5 +1,5 @@
 /** Review polarity: the evaluative words that carry it, shared by the corpus's reviews and the sentiment tasks. */
-import type { Rng } from "./rng";
+import type { Rng } from "../random";
 import { NEGATIVE_WORDS, POSITIVE_WORDS } from "./data";
 
 export type Polarity = "positive" | "negative";

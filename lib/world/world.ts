@@ -3,7 +3,7 @@
  * and neighbours, animals, people, everyday objects, foods, jobs, an invented language — plus all of it as
  * a flat list of facts. Same seed and options, same world, byte for byte.
  */
-import { Rng, type Seed } from "./rng";
+import { Rng, type Seed } from "../random";
 import { NameRegistry } from "./names";
 import { type Habitat, ANIMALS, CITY_FEATURES, CLIMATES, COLOURS, FOODS, HOBBIES, JOBS, LANDSCAPES, LEXICON_POOL, MONTHS, DAYS, OBJECTS, OPPOSITES, TASTES } from "./data";
 import { buildLanguage, LEXICON_POOL_SIZE } from "./language";

@@ -6,7 +6,7 @@ import { resolveFindings } from "../../lib/ablate/finding-spec";
 import { liveGrid, smokeGrid } from "../../lib/ablate/studies";
 import { studyFigure } from "../../lib/ablate/figure";
 import type { ItemOutcome } from "../../lib/ablate/cell";
-import { Rng } from "../../lib/world/rng";
+import { Rng } from "../../lib/random";
 import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cellMean, estimate, outcomesFrom, pairedBootstrap, quantile, slope, trendBootstrap, verdict, type Outcomes } from "../../lib/ablate/stats";
-import { Rng } from "../../lib/world/rng";
+import { Rng } from "../../lib/random";
 
 /** Synthetic cells: per seed, `items` items; item i of seed s has difficulty d, shared by every cell (paired design). */
 function synthetic(seeds: number, items: number, pCorrect: (difficulty: number) => number, rng: Rng, difficulties: number[][]): Outcomes {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { attends, bestFitDecreasing, blockCausalMask, wrapDocuments } from "../../lib/data/pack";
 import { collate, type Row } from "../../lib/data/collate";
 import { IGNORE_INDEX } from "../../lib/data/templates/tokenize";
-import { mulberry32 } from "../../lib/data/mixture/random";
+import { mulberry32 } from "../../lib/random";
 
 const V = 11;
 

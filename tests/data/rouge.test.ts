@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { findNearDuplicates, lcsLength, rougeL, rougeTokens, type NearDuplicate } from "../../lib/data/rouge";
-import { mulberry32 } from "../../lib/data/mixture/random";
+import { mulberry32 } from "../../lib/random";
 
 test("rougeTokens: lowercase runs of letters and digits", () => {
   assert.deepEqual(rougeTokens("The cat's 2 hats, naïve!"), ["the", "cat", "s", "2", "hats", "naïve"]);

@@ -108,7 +108,7 @@ export function listTree(dir: string): string[] {
 }
 
 /** A small seeded generator for reproducible "random" choices in tests: the data pipeline's mulberry32. */
-export { mulberry32 as seededRandom } from "../../lib/data/mixture/random";
+export { mulberry32 as seededRandom } from "../../lib/random";
 
 /** The p-th percentile (0..100) of `values`, nearest rank. */
 export function percentile(values: number[], p: number): number {

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { findNearDuplicates, rougeL } from "../../lib/data/rouge";
 import { RougeIndex } from "../../lib/selfinstruct/rouge-index";
 import { InstructionScreen } from "../../lib/selfinstruct/screen";
-import { Rng } from "../../lib/world/rng";
+import { Rng } from "../../lib/random";
 
 /** Short texts over a small vocabulary, with planted near-copies so high scores and ties occur. */
 function corpus(n: number, seed: number): string[] {

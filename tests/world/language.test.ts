@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { generateWorld } from "../../lib/world/world";
 import { englishPhrase, englishWord, foreignPhrase, foreignWord, randomClause, randomNounPhrase, translate, untranslate } from "../../lib/world/language";
-import { Rng } from "../../lib/world/rng";
+import { Rng } from "../../lib/random";
 
 const world = generateWorld(7);
 const lang = world.language;

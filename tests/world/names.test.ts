@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { NameRegistry, inventName } from "../../lib/world/names";
-import { Rng } from "../../lib/world/rng";
+import { Rng } from "../../lib/random";
 
 test("fresh names are unique, pronounceable-looking and avoid reserved words", () => {
   const reg = new NameRegistry(["lamp"]);

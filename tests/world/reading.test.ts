@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { generateWorld } from "../../lib/world/world";
-import { Rng } from "../../lib/world/rng";
+import { Rng } from "../../lib/random";
 import { NEGATIVE_WORDS, POSITIVE_WORDS } from "../../lib/world/data";
 import { almanacDocument, meaningLesson, moodDocument, reviewsDocument } from "../../lib/world/docs/reading";
 import { factSentence } from "../../lib/world/phrases";

@@ -16,7 +16,7 @@ import type { MixtureRecipe } from "./recipe";
 import { openSource, recordTemplateType, type SourceFeature } from "./sources";
 import { excludedClusters } from "./held-out";
 import { allocate } from "./strategy";
-import { deriveSeed, mulberry32, permutation, shuffleInPlace } from "./random";
+import { deriveSeed, mulberry32, permutation, shuffleInPlace } from "../../random";
 
 /** Template type of records that carry none (not FLAN-formatted). */
 export const NO_TEMPLATE_TYPE = "none";

@@ -8,7 +8,7 @@ import { singleTurn, type InstructionRecord, type Message } from "../record";
 import { flanTemplate } from "../templates/flan";
 import { TEMPLATE_TYPES, type Template, type TemplateType } from "../templates/types";
 import type { FlanPattern } from "../templates/patterns";
-import { deriveSeed, mulberry32 } from "./random";
+import { deriveSeed, mulberry32 } from "../../random";
 import type { TemplateMix } from "./recipe";
 
 export interface FlanPoolOptions {

@@ -15,4 +15,4 @@ export {
   type MixtureResult, type MixtureManifest, type SourceReport, type MixProvenance, type BuildOptions, type RemovedList, type Counts,
 } from "./build";
 export { writeMixture, type WriteMixtureOptions } from "./write";
-export { mulberry32, deriveSeed, shuffleInPlace, permutation } from "./random";
+export { mulberry32, deriveSeed, shuffleInPlace, permutation } from "../../random";

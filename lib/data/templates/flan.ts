@@ -16,7 +16,8 @@ import { UserError } from "../../errors";
 import type { InstructionRecord } from "../record";
 import { isTemplateType, type PromptInput, type Rendered, type Segment, type Template, type TemplateType } from "./types";
 import { content, DEFAULT_EOS_TOKEN, eosSegment, isRecord, joinSegments, markup, nonEmpty, singleTurnView, whereRecord } from "./common";
-import { fillPattern, GENERIC_PATTERNS, optionsText, OPTIONS_PLACEHOLDER, stableHash, validatePatterns, type FlanPattern } from "./patterns";
+import { fillPattern, GENERIC_PATTERNS, optionsText, OPTIONS_PLACEHOLDER, validatePatterns, type FlanPattern } from "./patterns";
+import { fnv1a } from "../../random";
 
 export interface FlanTemplateOptions {
   /** Layout when the record does not name one (or always, when followRecord is false). */
@@ -140,7 +141,7 @@ export function flanTemplate(options: Partial<FlanTemplateOptions> = {}, name = 
       }
       return list[index as number];
     }
-    return list[record ? stableHash(record.id) % list.length : 0];
+    return list[record ? fnv1a(record.id) % list.length : 0];
   }
 
   return {

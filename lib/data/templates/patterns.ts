@@ -69,12 +69,3 @@ export function validatePatterns(patterns: unknown, where: string): FlanPattern[
   });
 }
 
-/** FNV-1a of a string: a stable choice of pattern per record id, independent of record order. */
-export function stableHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}

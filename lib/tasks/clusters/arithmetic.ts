@@ -2,7 +2,7 @@
  * Arithmetic on small numbers and number words, in the ranges the corpus's lessons practise. Answers are
  * computed with the world's own skills, and a number counts whether written in digits or in words.
  */
-import type { Rng } from "../../world/rng";
+import type { Rng } from "../../random";
 import { applyOp, type ArithmeticOp } from "../../world/skills";
 import { numberToWords } from "../../world/numbers";
 import type { ClusterSpec, Draft, TaskSpec } from "../types";

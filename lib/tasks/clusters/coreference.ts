@@ -2,7 +2,7 @@
  * Coreference: a two-sentence story with a woman and a man of the world, and the question who a pronoun in
  * the second sentence refers to. The pronoun's gender decides it, so every story has one right answer.
  */
-import type { Rng } from "../../world/rng";
+import type { Rng } from "../../random";
 import type { Person, World } from "../../world/types";
 import { foodNoun } from "../../world/phrases";
 import type { ClusterSpec, Draft, TaskSpec, TemplateSpec } from "../types";

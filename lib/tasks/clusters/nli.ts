@@ -6,7 +6,7 @@
  * label is about the premise alone, even where the world happens to know the answer.
  */
 import type { Fact, World } from "../../world/types";
-import type { Rng } from "../../world/rng";
+import type { Rng } from "../../random";
 import { canonicalSentence, factSentence } from "../../world/phrases";
 import { getAnimal, getCountry, getPerson } from "../../world/query";
 import { capitalize } from "../../world/text";

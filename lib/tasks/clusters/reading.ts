@@ -3,7 +3,7 @@
  * person's facts (held out by person, like closed-book QA); event passages tell something that happened
  * on one day, which no corpus document states, so only the passage can answer them.
  */
-import type { Rng } from "../../world/rng";
+import type { Rng } from "../../random";
 import type { Fact, Relation, World } from "../../world/types";
 import { getPerson, getFood } from "../../world/query";
 import { factSentence, foodNoun } from "../../world/phrases";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Rng, hashString, seedToUint32 } from "../../lib/world/rng";
+import { Rng, hashString, seedToUint32, splitmix32, mulberry32, deriveSeed, fnv1a, permutation, shuffleInPlace } from "../lib/random";
 
 const draws = (r: Rng, n = 8) => Array.from({ length: n }, () => r.uint32());
 
@@ -80,4 +80,18 @@ test("normal has about the right mean and spread", () => {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / xs.length);
   assert.ok(Math.abs(mean - 1) < 0.15 && Math.abs(sd - 2) < 0.15, `${mean} ${sd}`);
+});
+
+// The plain streams moved here from lib/model/init.ts, lib/data/mixture/random.ts and lib/eval/rng.ts; these
+// values were produced by those originals, so a change to any stream (and to every result built on it) fails here.
+test("the plain streams and the hash are the ones every published model and result was made with", () => {
+  assert.deepEqual(Array.from({ length: 3 }, splitmix32(42)), [0.21884025167673826, 0.9193855235353112, 0.07482402282766998]);
+  assert.deepEqual(Array.from({ length: 3 }, mulberry32(42)), [0.6011037519201636, 0.44829055899754167, 0.8524657934904099]);
+  assert.equal(deriveSeed(42, "mix", 1), 3577351826);
+  assert.notEqual(deriveSeed(42, "ab", "c"), deriveSeed(42, "a", "bc"));
+  assert.equal(fnv1a("nanoinstruct"), 3047770309);
+  assert.deepEqual(permutation(8, mulberry32(1)), [2, 1, 6, 7, 4, 3, 0, 5]);
+  // Rng's shuffle is the same Fisher-Yates over its own stream.
+  const a = new Rng(5), b = new Rng(5);
+  assert.deepEqual(a.shuffle([1, 2, 3, 4, 5, 6]), shuffleInPlace([1, 2, 3, 4, 5, 6], () => b.float()));
 });
