@@ -1,18 +1,10 @@
 /** Shared test helpers: a seeded PRNG and random well-formed Unicode text. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { mulberry32 } from "../../lib/random";
 
-/** mulberry32: tiny, fast, seedable; good enough to drive property tests reproducibly. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The property tests' generator: lib/random.ts's mulberry32 (tiny, fast, seedable). */
+export const rng = mulberry32;
 
 const range = (lo: number, hi: number) => (r: () => number) => String.fromCodePoint(lo + Math.floor(r() * (hi - lo + 1)));
 const pick = (xs: readonly string[]) => (r: () => number) => xs[Math.floor(r() * xs.length)];
