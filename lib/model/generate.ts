@@ -153,7 +153,7 @@ function* generation(
 
   // Left padding: sequence b's real tokens occupy the last len_b slots; keyValid[b][s] says whether slot s holds a token.
   const pad = trimmed.map((p) => L - p.length);
-  const keyValid: Uint8Array[] = trimmed.map((p, b) => {
+  const keyValid: Uint8Array[] = trimmed.map((_p, b) => {
     const v = new Uint8Array(L + maxNew);
     for (let s = pad[b]; s < L + maxNew; s++) v[s] = 1;
     return v;

@@ -3,7 +3,7 @@
  * every coverage document contains — and several paraphrases, so the model learns the fact rather than one
  * string. All corpus prose about facts goes through here, so a fact can only ever be stated one way: true.
  */
-import type { Rng } from "./rng";
+import type { Rng } from "../random";
 import type { Animal, Fact, Food, Relation, World } from "./types";
 import { HABITAT_PLACES } from "./data";
 import { numberToWords } from "./numbers";

@@ -1,5 +1,5 @@
 /** Shared pieces for document generators: the context they get and a few prose helpers. */
-import type { Rng } from "../rng";
+import type { Rng } from "../../random";
 import type { Fact, Person, World } from "../types";
 import { factsAbout } from "../query";
 import { factSentence, canonicalSentence } from "../phrases";

@@ -6,7 +6,7 @@
  */
 import type { DocContext, DraftDocument } from "./common";
 import { sizeComparison, paragraphs } from "./common";
-import type { Rng } from "../rng";
+import type { Rng } from "../../random";
 import type { World } from "../types";
 import { capitalize, joinList } from "../text";
 import { numberToWords, ordinalWords } from "../numbers";

@@ -7,7 +7,7 @@
 import type { DocContext, DraftDocument } from "./common";
 import { factsOf, paragraphs } from "./common";
 import type { Fact, Person, Relation, World } from "../types";
-import type { Rng } from "../rng";
+import type { Rng } from "../../random";
 import { NEGATIVE_WORDS, POSITIVE_WORDS } from "../data";
 import { polarityWords, reviewAdjective, type Polarity } from "../polarity";
 import { foodNoun, factSentence } from "../phrases";
