@@ -15,7 +15,7 @@ import { tokenizeRecords, type MaskMode } from "../data/templates/tokenize";
 import { collate, type CollateStats } from "../data/collate";
 import type { Tokenizer } from "../tokenizer";
 import type { Row } from "../train/batch";
-import { splitmix32 } from "../model/init";
+import { permutation, splitmix32 } from "../random";
 
 /**
  * What makes a missing data file, for the error: the `mix` command for a mixture the repo has a recipe of
@@ -63,12 +63,7 @@ export async function loadInstructionData(path: string, warn: (s: string) => voi
 /** A seeded split: `fraction` of the records (at least 1 when fraction > 0) go to evaluation. */
 export function splitRecords(records: InstructionRecord[], fraction: number, seed: number): { train: InstructionRecord[]; eval: InstructionRecord[] } {
   if (fraction <= 0) return { train: records, eval: [] };
-  const rand = splitmix32((seed * 2654435761 + 99) >>> 0);
-  const idx = records.map((_, i) => i);
-  for (let i = idx.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
+  const idx = permutation(records.length, splitmix32((seed * 2654435761 + 99) >>> 0));
   const n = Math.max(1, Math.round(records.length * fraction));
   const evalSet = new Set(idx.slice(0, n));
   return { train: records.filter((_, i) => !evalSet.has(i)), eval: records.filter((_, i) => evalSet.has(i)) };

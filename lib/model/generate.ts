@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { GPT, disposeCache } from "./gpt";
 import { DEFAULT_SAMPLING, sampleToken, validateSampling, type SamplingConfig } from "./sampling";
-import { splitmix32 } from "./init";
+import { splitmix32 } from "../random";
 
 export interface GenerateConfig extends SamplingConfig {
   /** Most tokens to add to each prompt. */

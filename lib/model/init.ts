@@ -1,9 +1,6 @@
 /** Parameter initialization's random numbers (normal samples from lib/random.ts's splitmix32), identical on every backend. */
 import { splitmix32 } from "../random";
 
-// splitmix32 lives in lib/random.ts with every other stream; re-exported for the trainer and fine-tuning data.
-export { splitmix32 };
-
 /** n samples of N(0, std²) by Box-Muller, deterministic in `seed`. */
 export function normalSamples(n: number, std: number, seed: number): Float32Array {
   const next = splitmix32(seed);

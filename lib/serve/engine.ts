@@ -9,7 +9,7 @@ import { randomInt } from "node:crypto";
 import { disposeCache, type GPT } from "../model/gpt";
 import type { FinishReason } from "../model/generate";
 import { sampleToken } from "../model/sampling";
-import { splitmix32 } from "../model/init";
+import { splitmix32 } from "../random";
 import type { Tokenizer } from "../tokenizer";
 import { symbolsToBytes, utf8 } from "../tokenizer/bytes";
 import { findStop, heldBack } from "./stop";

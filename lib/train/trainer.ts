@@ -16,7 +16,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { GPT } from "../model/gpt";
 import { crossEntropyPerToken, IGNORE_INDEX } from "../engine/ops";
-import { splitmix32 } from "../model/init";
+import { splitmix32 } from "../random";
 import { UserError } from "../errors";
 import { AdamW, clipFactor, globalNormAsync } from "./optimizer";
 import { lossAndGradientsAsync, disposeBatch } from "./step";
