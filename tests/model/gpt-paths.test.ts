@@ -10,18 +10,10 @@ import { canFuseDecode } from "../../lib/engine/ops";
 import { GPT, disposeCache } from "../../lib/model/gpt";
 import { lossAndGradients, type TensorBatch } from "../../lib/train/step";
 import { IGNORE_INDEX } from "../../lib/engine/ops";
+import { assertClose } from "../assert-close";
 
 const CFG = { vocabSize: 48, blockSize: 32, nLayer: 2, nHead: 2, nEmbd: 16, dropout: 0.1, layerNormEpsilon: 1e-5 };
 
-function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void {
-  assert.equal(a.length, b.length, `${what}: lengths differ`);
-  let worst = 0, at = -1;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i]));
-    if (!(d <= worst)) { worst = d; at = i; }
-  }
-  assert.ok(worst <= tol, `${what}: max relative difference ${worst} at ${at} (${a[at]} vs ${b[at]})`);
-}
 
 /** Two rows of 12 tokens: the first left-padded (bias masks its first 3 keys), the second two packed samples. */
 function makeBatch(packed: boolean): TensorBatch {

@@ -10,6 +10,7 @@ import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../../lib/engine/backend";
 import { AdamW, clipFactor, decays, globalNorm, globalNormAsync } from "../../lib/train/optimizer";
 import { lrAt } from "../../lib/train/schedule";
+import { assertClose } from "../assert-close";
 
 type Named = Record<string, number[]>;
 interface Fixture {
@@ -23,16 +24,6 @@ interface Fixture {
 }
 const FIX: Fixture = JSON.parse(readFileSync("tests/fixtures/adamw/reference.json", "utf8"));
 
-/** |a - b| <= tol (1 + |b|) everywhere, with the worst place named. */
-function assertClose(a: ArrayLike<number>, b: ArrayLike<number>, tol: number, what: string): void {
-  assert.equal(a.length, b.length, `${what}: lengths differ`);
-  let worst = 0, at = -1;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i]));
-    if (!(d <= worst)) { worst = d; at = i; }
-  }
-  assert.ok(worst <= tol, `${what}: relative difference ${worst} at ${at} (ours ${a[at]}, torch ${b[at]})`);
-}
 
 test("the default weight-decay mask skips biases, LayerNorm and embeddings; nanoGPT's decays every 2-D tensor", () => {
   for (const [name, want] of Object.entries(FIX.runs.default.decays)) assert.equal(decays(name), want, name);
