@@ -15,7 +15,8 @@ import { readSafetensors, writeSafetensors, type TensorData } from "../model/saf
 /** The files of a checkpoint, all listed with their hashes in manifest.json. */
 const CHECKPOINT_FILES = ["model.safetensors", "optimizer.safetensors", "state.json"] as const;
 const MANIFEST_FORMAT = "nanoinstruct-checkpoint/1";
-const TMP_RE = /^\.step-\d+\.tmp-(\d+)$/;
+/** A write in progress (`tmp`) or a checkpoint being removed (`old`), by the pid doing it: hidden, never listed. */
+const TMP_RE = /^\.step-\d+\.(?:tmp|old)-(\d+)$/;
 
 /**
  * Test hook, read only by the reliability suite: NANOINSTRUCT_TEST_CHECKPOINT_PAUSE_MS=N makes every
@@ -36,7 +37,21 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** Half-written checkpoint directories of processes that were killed: never listed, but they hold disk space. */
+/**
+ * Removes a checkpoint directory without ever leaving a half-deleted one under its listed name: a recursive
+ * delete killed midway could leave step-N without its manifest. It is first renamed to a hidden name (one
+ * atomic step); what a kill leaves of it there is cleaned up by a later write.
+ */
+function removeCheckpointDir(root: string, name: string): void {
+  const dir = join(root, name);
+  if (!existsSync(dir)) return;
+  const trash = join(root, `.${name}.old-${process.pid}`);
+  rmSync(trash, { recursive: true, force: true });
+  renameSync(dir, trash);
+  rmSync(trash, { recursive: true, force: true });
+}
+
+/** Half-written or half-removed checkpoint directories of processes that were killed: never listed, but they hold disk space. */
 function removeStaleTemps(root: string): void {
   for (const name of readdirSync(root)) {
     const m = TMP_RE.exec(name);
@@ -103,7 +118,7 @@ function writeCheckpointIn(root: string, tmp: string, c: CheckpointContents): st
   const files: Record<string, string> = {};
   for (const f of CHECKPOINT_FILES) files[f] = sha256(join(tmp, f));
   writeJsonAtomic(join(tmp, "manifest.json"), { format: MANIFEST_FORMAT, files });
-  rmSync(final, { recursive: true, force: true });
+  removeCheckpointDir(root, `step-${c.state.step}`);
   renameSync(tmp, final);
   return final;
 }
@@ -187,6 +202,6 @@ export function pruneCheckpoints(runDir: string, keep: number): void {
   if (keep <= 0) return;
   const steps = listCheckpoints(runDir);
   for (const s of steps.slice(0, Math.max(0, steps.length - keep))) {
-    rmSync(join(runDir, "checkpoints", `step-${s}`), { recursive: true, force: true });
+    removeCheckpointDir(join(runDir, "checkpoints"), `step-${s}`);
   }
 }

@@ -3,7 +3,7 @@
 // (round trip, listing, pruning), metrics.jsonl (a cut line, truncation on resume) and evaluation.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -96,6 +96,36 @@ test("checkpoints: written and read back exactly, listed in step order, pruned t
     assert.deepEqual(listCheckpoints(dir), [9, 10], "keep 0 keeps all");
     writeFileSync(join(dir, "checkpoints", "step-9", "state.json"), JSON.stringify({ ...make(9).state, step: 8 }));
     assert.throws(() => readCheckpoint(join(dir, "checkpoints", "step-9")), /state\.json: content hash does not match manifest\.json/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("checkpoints: what a killed write or removal leaves is hidden, never listed, and cleaned up by the next write", () => {
+  const dir = tmp();
+  try {
+    const root = join(dir, "checkpoints");
+    const state = (step: number) => ({ step, rowsSeen: step, best: null, badEvals: 0, configHash: "abc", optimizerStep: step });
+    const make = (step: number) => ({
+      state: state(step), weights: new Map([["w", { shape: [2], data: Float32Array.from([1, step]) }]]),
+      m: new Map([["w", new Float32Array(2)]]), v: new Map([["w", new Float32Array(2)]]),
+    });
+    writeCheckpoint(dir, make(4));
+    // A process that no longer exists (pid far above any pid_max) was killed while removing step-2 and while
+    // writing step-6; one that is alive (our parent) is writing step-8 right now.
+    const dead = 4194304 + 17;
+    for (const name of [`.step-2.old-${dead}`, `.step-6.tmp-${dead}`, `.step-8.tmp-${process.ppid}`]) {
+      mkdirSync(join(root, name));
+      writeFileSync(join(root, name, "model.safetensors"), "partial");
+    }
+    assert.deepEqual(listCheckpoints(dir), [4]);
+    writeCheckpoint(dir, make(5));
+    assert.deepEqual(readdirSync(root).sort(), [`.step-8.tmp-${process.ppid}`, "step-4", "step-5"]);
+    // Rewriting a step that exists replaces it whole; pruning leaves no hidden remains of its own.
+    writeCheckpoint(dir, { ...make(5), weights: new Map([["w", { shape: [2], data: Float32Array.from([7, 7]) }]]) });
+    assert.deepEqual(readCheckpoint(join(root, "step-5")).weights.get("w")!.data, Float32Array.from([7, 7]));
+    pruneCheckpoints(dir, 1);
+    assert.deepEqual(readdirSync(root).sort(), [`.step-8.tmp-${process.ppid}`, "step-5"]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
