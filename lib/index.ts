@@ -45,9 +45,8 @@ export {
   type FlanPattern, type FlanTemplateOptions, type JinjaTemplateOptions, type MaskMode, type TokenizeOptions, type TokenizedExample,
 } from "./data/templates/index";
 export {
-  collate, validateCollateConfig, DEFAULT_COLLATE_CONFIG, fitExample, stackRows, BatchIterator, epochOrder, DEFAULT_BATCH_OPTIONS,
-  type CollateConfig, type CollateStats, type Collated, type ExampleLike, type Row as CollatedRow, type Batch as CollatedBatch,
-  type BatchOptions, type BatchState, type TruncationPolicy, type PackingMode, type PaddingMode,
+  collate, validateCollateConfig, DEFAULT_COLLATE_CONFIG, fitExample,
+  type CollateConfig, type CollateStats, type Collated, type ExampleLike, type Row, type TruncationPolicy, type PackingMode,
 } from "./data/collate";
 export { bestFitDecreasing, blockCausalMask, attends, wrapDocuments } from "./data/pack";
 export { maskView, viewTokens, type MaskViewFormat, type MaskViewOptions } from "./data/mask-view";
@@ -77,7 +76,7 @@ export { registerTaskSource, TASKS_SOURCE } from "./tasks/mixture-source";
 export { train, evaluate, evaluateAsync, arraySource, DEFAULT_LOOP, validateLoop, type LoopConfig, type RowSource, type TrainerCallbacks, type TrainResult } from "./train/trainer";
 export { AdamW, DEFAULT_ADAMW, decays, globalNorm, globalNormAsync } from "./train/optimizer";
 export { lrAt, type ScheduleName } from "./train/schedule";
-export { rowsToBatch, type Row } from "./train/batch";
+export { rowsToBatch } from "./train/batch";
 export { MetricsLog, type StepMetrics, type EvalMetrics } from "./train/metrics";
 export { lossAndGradients, lossAndGradientsAsync, type TensorBatch } from "./train/step";
 

@@ -1,17 +1,15 @@
 /**
- * Tokenized examples to fixed-shape rows for training: truncation (with counts), packing (none, best-fit-
- * decreasing, wrap), padding (to maxLength, or to the longest row of each batch), and a seeded batch
- * iterator whose order is a pure function of (seed, epoch), so training can resume at (epoch, position).
+ * Tokenized examples to training rows: truncation (with counts) and packing (none, best-fit-decreasing,
+ * wrap). Rows come out unpadded, as long as what they hold; the trainer's `rowsToBatch` (lib/train/batch.ts)
+ * is the one place where rows are padded into a batch and become tensors, and the trainer alone decides
+ * their order.
  */
 import { UserError } from "../errors";
 import { IGNORE_INDEX } from "./templates/tokenize";
 import { bestFitDecreasing, wrapDocuments } from "./pack";
-import { deriveSeed, mulberry32, permutation } from "../random";
 
 export const TRUNCATION_POLICIES = ["drop", "truncate-left-prompt", "truncate-right"] as const;
 export type TruncationPolicy = (typeof TRUNCATION_POLICIES)[number];
-export const PADDING_MODES = ["longest", "max-length"] as const;
-export type PaddingMode = (typeof PADDING_MODES)[number];
 export const PACKING_MODES = ["none", "bfd", "wrap"] as const;
 export type PackingMode = (typeof PACKING_MODES)[number];
 
@@ -23,11 +21,7 @@ export interface CollateConfig {
    * whole; dropped when the response alone does not fit); or cut the end off. Ignored by "wrap".
    */
   truncation: TruncationPolicy;
-  /** "longest": rows as long as their longest member (per batch in BatchIterator); "max-length": always maxLength. */
-  padding: PaddingMode;
   packing: PackingMode;
-  /** Id written at padding positions (masked: label IGNORE_INDEX, segment 0). Use tokenizer.padId ?? 0, never EOS. */
-  padId: number;
   /** Separator between documents for "wrap". */
   eosId?: number;
 }
@@ -35,9 +29,7 @@ export interface CollateConfig {
 export const DEFAULT_COLLATE_CONFIG: Readonly<CollateConfig> = {
   maxLength: 1024,
   truncation: "truncate-left-prompt",
-  padding: "longest",
   packing: "none",
-  padId: 0,
 };
 
 /** Defaults filled in and every field checked; throws UserError naming the bad field. */
@@ -48,9 +40,7 @@ export function validateCollateConfig(config: Partial<CollateConfig> = {}): Coll
   };
   if (!Number.isInteger(c.maxLength) || c.maxLength < 2) bad(`maxLength must be an integer >= 2, got ${c.maxLength}`);
   if (!TRUNCATION_POLICIES.includes(c.truncation)) bad(`truncation must be one of ${TRUNCATION_POLICIES.join(", ")}, got '${c.truncation}'`);
-  if (!PADDING_MODES.includes(c.padding)) bad(`padding must be one of ${PADDING_MODES.join(", ")}, got '${c.padding}'`);
   if (!PACKING_MODES.includes(c.packing)) bad(`packing must be one of ${PACKING_MODES.join(", ")}, got '${c.packing}'`);
-  if (!Number.isInteger(c.padId) || c.padId < 0) bad(`padId must be a non-negative integer, got ${c.padId}`);
   if (c.packing === "wrap" && (c.eosId === undefined || !Number.isInteger(c.eosId) || c.eosId < 0)) bad("packing 'wrap' needs eosId (the document separator)");
   return c;
 }
@@ -62,17 +52,20 @@ export interface ExampleLike {
   labels: ArrayLike<number>;
 }
 
+/**
+ * One training row, unpadded: every array as long as the tokens it holds. The one row type of the project:
+ * collate makes them, pretraining's windows are them, `rowsToBatch` pads them into tensors.
+ */
 export interface Row {
-  inputIds: Int32Array;
-  labels: Int32Array;
-  /** Position of each token within its own example (restarting at 0 for each packed example; 0 on padding). */
-  positionIds: Int32Array;
-  /** 1, 2, 3... per packed example; 0 on padding. Attention stays within a segment (see blockCausalMask). */
-  segmentIds: Int32Array;
-  /** Tokens before the padding. */
-  length: number;
+  inputIds: ArrayLike<number>;
+  /** Next-token targets aligned with inputIds; IGNORE_INDEX (-100) where not trained. */
+  labels: ArrayLike<number>;
+  /** Packed rows only: each token's position within its own example, restarting at 0 (default 0..n-1). */
+  positionIds?: ArrayLike<number>;
+  /** Packed rows only: 1, 2, 3... per example; attention stays within a segment (see `attends` in pack.ts). */
+  segmentIds?: ArrayLike<number>;
   /** Ids of the examples in the row ("" for examples without one). */
-  ids: string[];
+  ids?: string[];
 }
 
 export interface CollateStats {
@@ -87,9 +80,12 @@ export interface CollateStats {
   noTrainedTokens: number;
   /** Labels that are not IGNORE_INDEX, over all rows. */
   trainedTokens: number;
-  /** Padding positions, over all rows. */
+  /**
+   * Padding positions, over all rows, were every row padded to one width: maxLength when packed (bins of
+   * that size), else the longest row (the trainer pads per batch, so it pads no more than this).
+   */
   paddingTokens: number;
-  /** Non-padding positions / all positions. */
+  /** Token positions / all positions at that width. */
   packingEfficiency: number;
 }
 
@@ -132,22 +128,24 @@ export function fitExample(ex: ExampleLike, maxLength: number, policy: Truncatio
   return countTargets(out.labels) === 0 ? { drop: "no-trained-tokens" } : out;
 }
 
-function emptyRow(length: number, padId: number): Row {
-  const inputIds = new Int32Array(length).fill(padId);
-  return { inputIds, labels: new Int32Array(length).fill(IGNORE_INDEX), positionIds: new Int32Array(length), segmentIds: new Int32Array(length), length: 0, ids: [] };
-}
+const int32 = (a: readonly number[]) => Int32Array.from(a);
 
-/** Appends one example (or stream chunk) to a row as segment `segment`, positions from 0. */
-function place(row: Row, inputIds: readonly number[], labels: readonly number[], segment: number, id: string | undefined): void {
-  const at = row.length;
-  for (let i = 0; i < inputIds.length; i++) {
-    row.inputIds[at + i] = inputIds[i];
-    row.labels[at + i] = labels[i];
-    row.positionIds[at + i] = i;
-    row.segmentIds[at + i] = segment;
-  }
-  row.length += inputIds.length;
-  if (id !== undefined) row.ids.push(id);
+/** Examples packed into one row: example s is segment s + 1, its positions restart at 0. */
+function packedRow(parts: readonly { inputIds: number[]; labels: number[]; id: string }[]): Row {
+  const n = parts.reduce((t, p) => t + p.inputIds.length, 0);
+  const row = { inputIds: new Int32Array(n), labels: new Int32Array(n), positionIds: new Int32Array(n), segmentIds: new Int32Array(n), ids: [] as string[] };
+  let at = 0;
+  parts.forEach((p, s) => {
+    row.inputIds.set(p.inputIds, at);
+    row.labels.set(p.labels, at);
+    for (let i = 0; i < p.inputIds.length; i++) {
+      row.positionIds[at + i] = i;
+      row.segmentIds[at + i] = s + 1;
+    }
+    at += p.inputIds.length;
+    row.ids.push(p.id);
+  });
+  return row;
 }
 
 /** Examples to rows under `config`; every drop and truncation counted. */
@@ -175,35 +173,26 @@ export function collate(examples: Iterable<ExampleLike>, config: Partial<Collate
   }
 
   let rows: Row[];
+  let width: number;
   if (c.packing === "wrap") {
-    rows = wrapDocuments(kept, c.maxLength, c.eosId!).map((s) => {
-      const row = emptyRow(c.maxLength, c.padId);
-      place(row, s.inputIds, s.labels, 1, undefined);
-      return row;
-    });
+    // One stream cut into rows: a single segment, positions 0..n-1 (the defaults).
+    rows = wrapDocuments(kept, c.maxLength, c.eosId!).map((w) => ({ inputIds: int32(w.inputIds), labels: int32(w.labels), ids: [] }));
+    width = c.maxLength;
   } else if (c.packing === "bfd") {
-    rows = bestFitDecreasing(kept.map((k) => k.inputIds.length), c.maxLength).map((bin) => {
-      const row = emptyRow(c.maxLength, c.padId);
-      bin.forEach((i, s) => place(row, kept[i].inputIds, kept[i].labels, s + 1, kept[i].id));
-      return row;
-    });
+    rows = bestFitDecreasing(kept.map((k) => k.inputIds.length), c.maxLength).map((bin) => packedRow(bin.map((i) => kept[i])));
+    width = c.maxLength;
   } else {
-    const width = c.padding === "max-length" ? c.maxLength : Math.max(0, ...kept.map((k) => k.inputIds.length));
-    rows = kept.map((k) => {
-      const row = emptyRow(width, c.padId);
-      place(row, k.inputIds, k.labels, 1, k.id);
-      return row;
-    });
+    rows = kept.map((k) => ({ inputIds: int32(k.inputIds), labels: int32(k.labels), ids: [k.id] }));
+    width = Math.max(0, ...kept.map((k) => k.inputIds.length));
   }
 
   let real = 0;
-  let slots = 0;
   let trained = 0;
   for (const r of rows) {
-    real += r.length;
-    slots += r.inputIds.length;
+    real += r.inputIds.length;
     trained += countTargets(r.labels);
   }
+  const slots = rows.length * width;
   return {
     rows,
     droppedIds,
@@ -218,140 +207,4 @@ export function collate(examples: Iterable<ExampleLike>, config: Partial<Collate
       packingEfficiency: slots === 0 ? 0 : real / slots,
     },
   };
-}
-
-/** A batch as flat row-major [size, length] arrays, ready for a tensor. */
-export interface Batch {
-  size: number;
-  length: number;
-  inputIds: Int32Array;
-  labels: Int32Array;
-  positionIds: Int32Array;
-  segmentIds: Int32Array;
-  /** Example ids per row. */
-  ids: string[][];
-  paddingTokens: number;
-  /** Where this batch starts: epoch and position in that epoch's order. */
-  epoch: number;
-  position: number;
-}
-
-/** Rows stacked into one batch, cut or padded to `length` (default: the longest row's real length). */
-export function stackRows(rows: readonly Row[], options: { length?: number; padId?: number } = {}): Omit<Batch, "epoch" | "position"> {
-  const length = options.length ?? Math.max(1, ...rows.map((r) => r.length));
-  const padId = options.padId ?? 0;
-  const size = rows.length;
-  const inputIds = new Int32Array(size * length).fill(padId);
-  const labels = new Int32Array(size * length).fill(IGNORE_INDEX);
-  const positionIds = new Int32Array(size * length);
-  const segmentIds = new Int32Array(size * length);
-  let padding = 0;
-  rows.forEach((r, b) => {
-    if (r.length > length) throw new RangeError(`row of ${r.length} tokens does not fit a batch of length ${length}`);
-    const n = Math.min(length, r.inputIds.length);
-    inputIds.set(r.inputIds.subarray(0, n), b * length);
-    labels.set(r.labels.subarray(0, n), b * length);
-    positionIds.set(r.positionIds.subarray(0, n), b * length);
-    segmentIds.set(r.segmentIds.subarray(0, n), b * length);
-    padding += length - r.length;
-  });
-  return { size, length, inputIds, labels, positionIds, segmentIds, ids: rows.map((r) => r.ids), paddingTokens: padding };
-}
-
-export interface BatchOptions {
-  batchSize: number;
-  seed: number;
-  /** Shuffle rows each epoch (order from seed and epoch); false = rows in their given order. */
-  shuffle: boolean;
-  /** Skip an epoch's last, smaller batch. */
-  dropLast: boolean;
-  /** "longest": each batch as long as its longest row; "max-length": every batch `maxLength` long. */
-  padding: PaddingMode;
-  maxLength?: number;
-  padId: number;
-  /** Stop after this many epochs (default: never). */
-  epochs: number;
-}
-
-export const DEFAULT_BATCH_OPTIONS: Readonly<BatchOptions> = {
-  batchSize: 8,
-  seed: 0,
-  shuffle: true,
-  dropLast: false,
-  padding: "longest",
-  padId: 0,
-  epochs: Infinity,
-};
-
-export interface BatchState {
-  epoch: number;
-  /** Index, in the epoch's order, of the next row to serve. */
-  position: number;
-}
-
-/** The order rows are served in during `epoch`. */
-export function epochOrder(n: number, seed: number, epoch: number, shuffle = true): number[] {
-  return shuffle ? permutation(n, mulberry32(deriveSeed(seed, "epoch", epoch))) : Array.from({ length: n }, (_, i) => i);
-}
-
-/**
- * Batches of rows forever (or for `epochs`), deterministic from the seed. `state` after any batch,
- * passed back to a new iterator, continues exactly where the old one was.
- */
-export class BatchIterator implements IterableIterator<Batch> {
-  private readonly o: BatchOptions;
-  private order: number[] = [];
-  private orderEpoch = -1;
-  private epoch: number;
-  private position: number;
-
-  constructor(private readonly rows: readonly Row[], options: Partial<BatchOptions> = {}, state: BatchState = { epoch: 0, position: 0 }) {
-    this.o = { ...DEFAULT_BATCH_OPTIONS, ...options };
-    const o = this.o;
-    if (!Number.isInteger(o.batchSize) || o.batchSize < 1) throw new UserError(`batches: batchSize must be a positive integer, got ${o.batchSize}`, 1);
-    if (o.padding === "max-length" && (o.maxLength === undefined || o.maxLength < 1)) throw new UserError("batches: padding 'max-length' needs maxLength", 1);
-    if (!Number.isInteger(state.epoch) || state.epoch < 0 || !Number.isInteger(state.position) || state.position < 0 || state.position > rows.length) {
-      throw new UserError(`batches: bad resume state epoch ${state.epoch}, position ${state.position} (${rows.length} rows)`, 1);
-    }
-    this.epoch = state.epoch;
-    this.position = state.position;
-  }
-
-  /** Where the next batch starts. */
-  get state(): BatchState {
-    return { epoch: this.epoch, position: this.position };
-  }
-
-  /** Batches per epoch. */
-  get batchesPerEpoch(): number {
-    const n = this.rows.length / this.o.batchSize;
-    return this.o.dropLast ? Math.floor(n) : Math.ceil(n);
-  }
-
-  [Symbol.iterator](): IterableIterator<Batch> {
-    return this;
-  }
-
-  next(): IteratorResult<Batch> {
-    const { batchSize, dropLast } = this.o;
-    const n = this.rows.length;
-    for (;;) {
-      if (this.epoch >= this.o.epochs || n === 0 || (dropLast && n < batchSize)) return { done: true, value: undefined };
-      const left = n - this.position;
-      if (left <= 0 || (dropLast && left < batchSize)) {
-        this.epoch++;
-        this.position = 0;
-        continue;
-      }
-      if (this.orderEpoch !== this.epoch) {
-        this.order = epochOrder(n, this.o.seed, this.epoch, this.o.shuffle);
-        this.orderEpoch = this.epoch;
-      }
-      const start = this.position;
-      const picked = this.order.slice(start, start + batchSize).map((i) => this.rows[i]);
-      this.position += picked.length;
-      const length = this.o.padding === "max-length" ? this.o.maxLength : undefined;
-      return { done: false, value: { ...stackRows(picked, { length, padId: this.o.padId }), epoch: this.epoch, position: start } };
-    }
-  }
 }

@@ -12,9 +12,8 @@ import { loadRecords } from "../data/load";
 import type { InstructionRecord } from "../data/record";
 import { getTemplate, type TemplateSpec } from "../data/templates/registry";
 import { tokenizeRecords, type MaskMode } from "../data/templates/tokenize";
-import { collate, type CollateStats } from "../data/collate";
+import { collate, type CollateStats, type Row } from "../data/collate";
 import type { Tokenizer } from "../tokenizer";
-import type { Row } from "../train/batch";
 import { permutation, splitmix32 } from "../random";
 
 /**
@@ -82,14 +81,9 @@ export function prepareRows(records: InstructionRecord[], tokenizer: Tokenizer, 
 }): PreparedRows {
   const template = getTemplate(o.template);
   const { examples, noTrainedTokens } = tokenizeRecords(template, records, tokenizer, { mask: o.mask });
-  const padId = tokenizer.padId ?? 0;
-  const { rows, stats, droppedIds } = collate(examples, { maxLength: o.maxLength, packing: o.packing, truncation: o.truncation, padId, padding: "longest" });
-  const packed = o.packing === "bfd";
+  const { rows, stats, droppedIds } = collate(examples, { maxLength: o.maxLength, packing: o.packing, truncation: o.truncation });
   return {
-    rows: rows.map((r) => ({
-      inputIds: r.inputIds.subarray(0, r.length), labels: r.labels.subarray(0, r.length),
-      ...(packed ? { positionIds: r.positionIds.subarray(0, r.length), segmentIds: r.segmentIds.subarray(0, r.length) } : {}),
-    })),
+    rows,
     stats: { ...stats, records: records.length, noTrainedTokensRecords: noTrainedTokens.length },
     dropped: droppedIds,
   };

@@ -1,6 +1,6 @@
 /** Corpus -> training rows for pretraining: documents joined by EOS, cut into windows of blockSize + 1. */
 import type { Tokenizer } from "../tokenizer";
-import type { Row } from "../train/batch";
+import type { Row } from "../data/collate";
 import type { RowSource } from "../train/trainer";
 
 /** Token ids of documents, each followed by EOS. */

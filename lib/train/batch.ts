@@ -1,22 +1,14 @@
 /**
- * The one place where training data becomes tensors: collated rows of token ids (plain typed arrays from
- * lib/data) -> a TensorBatch for the model. Packed rows (several samples per row) get per-sample
- * positions and a block-diagonal attention bias so samples never see each other.
+ * The one place where training data becomes tensors: unpadded rows of token ids (lib/data/collate.ts's
+ * `Row`, plain typed arrays) -> a TensorBatch for the model, padded here and nowhere else. Packed rows
+ * (several samples per row) get per-sample positions and a block-diagonal attention bias so samples never
+ * see each other; which position may attend to which is `attends` (lib/data/pack.ts), the one definition.
  */
 import * as tf from "@tensorflow/tfjs";
 import { IGNORE_INDEX } from "../engine/ops";
+import type { Row } from "../data/collate";
+import { attends } from "../data/pack";
 import type { TensorBatch } from "./step";
-
-/** One training row, all arrays of the same length T. */
-export interface Row {
-  inputIds: ArrayLike<number>;
-  /** Next-token targets aligned with inputIds; IGNORE_INDEX (-100) where not trained. */
-  labels: ArrayLike<number>;
-  /** Per-token positions (packed rows restart them per sample); default 0..T-1. */
-  positionIds?: ArrayLike<number>;
-  /** Sample number of each token in a packed row (0 = padding); tokens attend only within their sample. */
-  segmentIds?: ArrayLike<number>;
-}
 
 const NEG = -1e9;
 
@@ -41,16 +33,14 @@ export function rowsToBatch(rows: Row[], padId = 0): TensorBatch {
   }
   let attentionBias: tf.Tensor | undefined;
   if (packed) {
+    // Causality (j > i) is the attention's own; the bias adds the segments. Padding is segment 0.
     const bias = new Float32Array(B * T * T);
+    const seg = new Int32Array(T);
     for (let b = 0; b < B; b++) {
-      const seg = rows[b].segmentIds!, n = rows[b].inputIds.length;
-      for (let i = 0; i < T; i++) {
-        const si = i < n ? seg[i] : 0;
-        for (let j = 0; j <= i; j++) {
-          const sj = j < n ? seg[j] : 0;
-          if (si !== sj) bias[(b * T + i) * T + j] = NEG;
-        }
-      }
+      const r = rows[b];
+      seg.fill(0);
+      for (let t = 0; t < r.inputIds.length; t++) seg[t] = r.segmentIds ? r.segmentIds[t] : 1;
+      for (let i = 0; i < T; i++) for (let j = 0; j <= i; j++) if (!attends(seg, i, j)) bias[(b * T + i) * T + j] = NEG;
     }
     attentionBias = tf.tensor4d(bias, [B, 1, T, T]);
   }

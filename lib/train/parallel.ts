@@ -14,7 +14,7 @@ import { LIB_DIR } from "../paths";
 import { engineInfo } from "../engine/backend";
 import { readValues } from "../engine/in-place";
 import type { GPT } from "../model/gpt";
-import type { Row } from "./batch";
+import type { Row } from "../data/collate";
 import type { ReplicaInit, ReplicaStep } from "./replica";
 
 /** Worker count for "auto": one per core, at most 4 (beyond that batches get too small to pay off). */

@@ -10,7 +10,8 @@ import { readValues, writeInPlace } from "../engine/in-place";
 import { GPT } from "../model/gpt";
 import type { GPTConfig } from "../model/config";
 import { lossAndGradients } from "./step";
-import { rowsToBatch, type Row } from "./batch";
+import type { Row } from "../data/collate";
+import { rowsToBatch } from "./batch";
 import { disposeBatch } from "./step";
 
 export interface ReplicaInit {

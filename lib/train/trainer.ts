@@ -16,11 +16,12 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { GPT } from "../model/gpt";
 import { crossEntropyPerToken, IGNORE_INDEX } from "../engine/ops";
-import { splitmix32 } from "../random";
+import { permutation, splitmix32 } from "../random";
 import { UserError } from "../errors";
 import { AdamW, clipFactor, globalNormAsync } from "./optimizer";
 import { lossAndGradientsAsync, disposeBatch } from "./step";
-import { rowsToBatch, microBatches, type Row } from "./batch";
+import type { Row } from "../data/collate";
+import { rowsToBatch, microBatches } from "./batch";
 import { lrAt, type ScheduleConfig, type ScheduleName } from "./schedule";
 import { listCheckpoints, pruneCheckpoints, readCheckpoint, writeCheckpoint } from "./checkpoint";
 import { MetricsLog, type EvalMetrics, type StepMetrics } from "./metrics";
@@ -166,15 +167,9 @@ function assertFiniteWeights(weights: Map<string, { data: Float32Array }>, step:
   }
 }
 
-/** A seeded permutation of 0..n-1 for one epoch. */
-function epochOrder(n: number, seed: number, epoch: number): Int32Array {
-  const rand = splitmix32((seed * 1000003 + epoch * 7919 + 17) >>> 0);
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    const t = p[i]; p[i] = p[j]; p[j] = t;
-  }
-  return p;
+/** The order rows are served in during `epoch`: a seeded permutation of 0..n-1, a pure function of (seed, epoch), so a resume continues it exactly. */
+export function epochOrder(n: number, seed: number, epoch: number): number[] {
+  return permutation(n, splitmix32((seed * 1000003 + epoch * 7919 + 17) >>> 0));
 }
 
 /** Mean loss, perplexity and token accuracy over trained tokens of (up to evalRows of) a source. */
@@ -345,7 +340,7 @@ function resumeFrom(run: Run, last: number): void {
 
 /** Row k of the run: epoch floor(k / n) visits every row once, in a seeded order of its own. */
 function dataOrder(source: RowSource, seed: number): (k: number) => Row {
-  const orders = new Map<number, Int32Array>();
+  const orders = new Map<number, number[]>();
   return (k) => {
     const n = source.size, epoch = Math.floor(k / n);
     let order = orders.get(epoch);

@@ -12,7 +12,7 @@ const V = 11;
  * position id, and the tokens it may attend to (every key allowed by the mask, with its position id).
  * If packing leaked anything across examples, a packed row's loss would differ from the examples' own.
  */
-function toyLoss(inputIds: Int32Array, labels: Int32Array, positionIds: Int32Array, segmentIds: Int32Array): number {
+function toyLoss(inputIds: ArrayLike<number>, labels: ArrayLike<number>, positionIds: ArrayLike<number>, segmentIds: ArrayLike<number>): number {
   const bigram = (a: number, b: number) => Math.sin(a * 7.1 + b * 3.3);
   const n = inputIds.length;
   let loss = 0;
@@ -27,7 +27,11 @@ function toyLoss(inputIds: Int32Array, labels: Int32Array, positionIds: Int32Arr
   }
   return loss;
 }
-const rowLoss = (r: Row) => toyLoss(r.inputIds, r.labels, r.positionIds, r.segmentIds);
+/** A row's loss; an unpacked row has the defaults: positions 0..n-1, one segment. */
+const rowLoss = (r: Row) => {
+  const n = r.inputIds.length;
+  return toyLoss(r.inputIds, r.labels, r.positionIds ?? Array.from({ length: n }, (_, i) => i), r.segmentIds ?? new Array(n).fill(1));
+};
 
 /** Random examples: a prompt of ignored labels, then a target part; aligned labels. */
 function randomExamples(count: number, seed: number, maxLen: number) {
@@ -44,46 +48,43 @@ function randomExamples(count: number, seed: number, maxLen: number) {
 test("a packed row's loss equals the sum of its examples' losses computed alone", () => {
   const examples = randomExamples(40, 1, 12);
   const packed = collate(examples, { maxLength: 32, packing: "bfd" });
-  const alone = collate(examples, { maxLength: 32, packing: "none", padding: "longest" });
+  const alone = collate(examples, { maxLength: 32, packing: "none" });
   assert.equal(packed.stats.rows < examples.length / 2, true);
-  const byId = new Map(alone.rows.map((r) => [r.ids[0], rowLoss(r)]));
+  const byId = new Map(alone.rows.map((r) => [r.ids![0], rowLoss(r)]));
   let total = 0;
   for (const row of packed.rows) {
-    const sum = row.ids.reduce((s, id) => s + byId.get(id)!, 0);
+    const sum = row.ids!.reduce((s, id) => s + byId.get(id)!, 0);
     const got = rowLoss(row);
-    assert.ok(Math.abs(got - sum) < 1e-9 * Math.max(1, Math.abs(sum)), `row ${row.ids.join(",")}: ${got} vs ${sum}`);
+    assert.ok(Math.abs(got - sum) < 1e-9 * Math.max(1, Math.abs(sum)), `row ${row.ids!.join(",")}: ${got} vs ${sum}`);
     total += got;
   }
   const expected = [...byId.values()].reduce((a, b) => a + b, 0);
   assert.ok(Math.abs(total - expected) < 1e-6);
   // Without segment ids (one segment for the whole row), the toy model does see across examples.
-  const leaky = packed.rows.find((r) => r.ids.length > 1)!;
-  const oneSegment = leaky.segmentIds.map((s) => (s > 0 ? 1 : 0));
-  assert.notEqual(toyLoss(leaky.inputIds, leaky.labels, leaky.positionIds, oneSegment), rowLoss(leaky));
+  const leaky = packed.rows.find((r) => r.ids!.length > 1)!;
+  const oneSegment = Array.from(leaky.segmentIds!, (s) => (s > 0 ? 1 : 0));
+  assert.notEqual(toyLoss(leaky.inputIds, leaky.labels, leaky.positionIds!, oneSegment), rowLoss(leaky));
 });
 
-test("bfd rows: whole examples, positions restart at 0, segment ids 1.., padding segment 0", () => {
+test("bfd rows: whole examples, positions restart at 0, segment ids 1.., unpadded, within maxLength", () => {
   const examples = randomExamples(25, 2, 20);
-  const { rows, stats } = collate(examples, { maxLength: 24, packing: "bfd", padId: 3 });
+  const { rows, stats } = collate(examples, { maxLength: 24, packing: "bfd" });
   const seen: string[] = [];
   for (const row of rows) {
-    assert.equal(row.inputIds.length, 24);
+    assert.ok(row.inputIds.length <= 24);
+    assert.equal(row.labels.length, row.inputIds.length);
     let k = 0;
-    row.ids.forEach((id, s) => {
+    row.ids!.forEach((id, s) => {
       const ex = examples.find((e) => e.id === id)!;
       for (let i = 0; i < ex.inputIds.length; i++, k++) {
         assert.equal(row.inputIds[k], ex.inputIds[i]);
         assert.equal(row.labels[k], ex.labels[i]);
-        assert.equal(row.positionIds[k], i);
-        assert.equal(row.segmentIds[k], s + 1);
+        assert.equal(row.positionIds![k], i);
+        assert.equal(row.segmentIds![k], s + 1);
       }
       seen.push(id);
     });
-    for (; k < 24; k++) {
-      assert.equal(row.segmentIds[k], 0);
-      assert.equal(row.labels[k], IGNORE_INDEX);
-      assert.equal(row.inputIds[k], 3);
-    }
+    assert.equal(k, row.inputIds.length, "nothing after the last example (padding is the trainer's)");
   }
   assert.deepEqual(seen.sort(), examples.map((e) => e.id).sort());
   const tokens = examples.reduce((s, e) => s + e.inputIds.length, 0);
@@ -118,6 +119,7 @@ test("wrapDocuments: documents joined with EOS and cut into rows; nothing predic
   assert.deepEqual(rows.map((r) => r.labels), [[6, 7, 0, IGNORE_INDEX], [9, 0, IGNORE_INDEX]]);
   const c = collate([all([5, 6, 7]), all([8, 9])], { maxLength: 4, packing: "wrap", eosId: EOS });
   assert.equal(c.stats.rows, 2);
-  assert.deepEqual(Array.from(c.rows[1].segmentIds), [1, 1, 1, 0]);
+  assert.deepEqual(c.rows.map((r) => Array.from(r.inputIds)), [[5, 6, 7, 0], [8, 9, 0]]);
+  assert.equal(c.rows[1].segmentIds, undefined, "one stream: a single segment, the default");
   assert.throws(() => collate([], { packing: "wrap" }), /packing 'wrap' needs eosId/);
 });

@@ -10,11 +10,12 @@ import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../../lib/engine/backend";
 import { IGNORE_INDEX } from "../../lib/engine/ops";
 import { GPT } from "../../lib/model/gpt";
-import { microBatches, rowsToBatch, type Row } from "../../lib/train/batch";
+import type { Row } from "../../lib/data/collate";
+import { microBatches, rowsToBatch } from "../../lib/train/batch";
 import { disposeBatch } from "../../lib/train/step";
 import { listCheckpoints, pruneCheckpoints, readCheckpoint, writeCheckpoint } from "../../lib/train/checkpoint";
 import { MetricsLog, type EvalMetrics, type StepMetrics } from "../../lib/train/metrics";
-import { arraySource, evaluate } from "../../lib/train/trainer";
+import { arraySource, epochOrder, evaluate } from "../../lib/train/trainer";
 
 const CFG = { vocabSize: 40, blockSize: 32, nLayer: 2, nHead: 2, nEmbd: 16, dropout: 0, layerNormEpsilon: 1e-5 };
 const tmp = () => mkdtempSync(join(tmpdir(), "nano-parts-"));
@@ -37,12 +38,19 @@ test("rowsToBatch pads rows on the right (pad id, ignored labels) and counts tra
 test("rowsToBatch for packed rows: positions restart per sample and no token sees another sample's", async () => {
   await initEngine("wasm");
   const row: Row = { inputIds: [3, 4, 5, 9, 8], labels: [4, 5, IGNORE_INDEX, 8, 7], positionIds: [0, 1, 2, 0, 1], segmentIds: [1, 1, 1, 2, 2] };
-  const b = rowsToBatch([row, { ...row, inputIds: [3, 4, 5], labels: [4, 5, 6], positionIds: [0, 1, 2], segmentIds: [1, 1, 1] }]);
-  assert.deepEqual(b.positions!.arraySync(), [[0, 1, 2, 0, 1], [0, 1, 2, 0, 0]]);
+  // A packed row, a shorter packed one, and an unpacked one (no positions or segments: 0..n-1, one segment).
+  const b = rowsToBatch([row, { ...row, inputIds: [3, 4, 5], labels: [4, 5, 6], positionIds: [0, 1, 2], segmentIds: [1, 1, 1] }, { inputIds: [7, 6, 5, 4], labels: [6, 5, 4, 3] }]);
+  assert.deepEqual(b.positions!.arraySync(), [[0, 1, 2, 0, 1], [0, 1, 2, 0, 0], [0, 1, 2, 3, 0]]);
   const bias = b.attentionBias!.arraySync() as number[][][][];
-  const seg = [[1, 1, 1, 2, 2], [1, 1, 1, 0, 0]];
-  for (let r = 0; r < 2; r++) {
-    for (let i = 0; i < 5; i++) for (let j = 0; j <= i; j++) assert.equal(bias[r][0][i][j], seg[r][i] === seg[r][j] ? 0 : -1e9, `row ${r} query ${i} key ${j}`);
+  const seg = [[1, 1, 1, 2, 2], [1, 1, 1, 0, 0], [1, 1, 1, 1, 0]];
+  for (let r = 0; r < 3; r++) {
+    for (let i = 0; i < 5; i++) {
+      for (let j = 0; j <= i; j++) {
+        // Within a sample; a padding position (segment 0) attends to itself only.
+        const allowed = seg[r][i] === 0 ? i === j : seg[r][i] === seg[r][j];
+        assert.equal(bias[r][0][i][j], allowed ? 0 : -1e9, `row ${r} query ${i} key ${j}`);
+      }
+    }
   }
   disposeBatch(b);
 });
@@ -63,6 +71,14 @@ test("a packed row gives each sample the logits it has alone", async () => {
   const alone = [...logitsOf({ inputIds: a, labels: a }), ...logitsOf({ inputIds: c, labels: c })];
   packed.forEach((row, t) => row.forEach((x, v) => assert.ok(Math.abs(x - alone[t][v]) < 1e-5, `position ${t} token ${v}: ${x} vs ${alone[t][v]}`)));
   model.dispose();
+});
+
+test("epochOrder: a permutation per epoch, a pure function of (seed, epoch), pinned (published runs depend on it)", () => {
+  assert.deepEqual(epochOrder(10, 7, 0), [4, 2, 7, 3, 6, 0, 1, 5, 8, 9]);
+  assert.deepEqual(epochOrder(10, 7, 1), [7, 3, 0, 8, 5, 9, 4, 1, 2, 6]);
+  assert.deepEqual(epochOrder(12, 3, 5), [2, 3, 4, 7, 1, 10, 8, 11, 5, 0, 9, 6]);
+  const big = epochOrder(1000, 1, 2);
+  assert.deepEqual([...big].sort((x, y) => x - y), Array.from({ length: 1000 }, (_, i) => i));
 });
 
 test("microBatches: consecutive slices of at most the size, the last one shorter", () => {
