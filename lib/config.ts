@@ -14,7 +14,7 @@ import { availableParallelism, totalmem } from "node:os";
 import { UserError } from "./errors";
 import { readTextFileCapped } from "./fsutil";
 import { isObject } from "./json";
-import { findJsonError } from "./data/formats/json-text";
+import { findJsonError } from "./json-text";
 import { didYouMean } from "./suggest";
 
 /** The most a config or grid file may hold: configs are small; a larger file is a mistake (or /dev/zero). */
@@ -157,6 +157,15 @@ export function canonicalJson(v: unknown): string {
 /** The first `length` hex digits of the SHA-256 of a config's canonical JSON. */
 export function canonicalHash(config: unknown, length = 16): string {
   return createHash("sha256").update(canonicalJson(config)).digest("hex").slice(0, length);
+}
+
+/**
+ * The hash a training run is known by (run.json, checkpoints, --resume): SHA-256 of the resolved config's
+ * JSON in its own key order (resolvers build it in a fixed order). Unlike canonicalHash it is not key-order
+ * free; it stays so that runs already on disk keep resuming.
+ */
+export function configHash(resolved: unknown): string {
+  return createHash("sha256").update(JSON.stringify(resolved)).digest("hex").slice(0, 16);
 }
 
 /** Worker threads a config may ask for: at most the cores this machine has. */

@@ -3,7 +3,7 @@
  * differ between Node versions and some carry no position at all, so after a failed parse a small
  * syntax scanner finds where the text stops being JSON and says why, in the same words everywhere.
  */
-import { errorLine } from "../../errors";
+import { errorLine } from "./errors";
 
 export type ParsedJson = { value: unknown } | { problem: string; line: number };
 

@@ -110,7 +110,8 @@ export function setPath(obj: Record<string, unknown>, path: string, value: unkno
   return deepMerge(obj, path.split(".").reduceRight<unknown>((acc, k) => ({ [k]: acc }), value)) as Record<string, unknown>;
 }
 
-export function configHash(config: unknown): string {
+/** A cell's hash: its directory name's suffix and its cache key (key-order free, unlike a run's configHash). */
+export function cellHash(config: unknown): string {
   return canonicalHash(config, 8);
 }
 
@@ -244,7 +245,7 @@ export function expandGrid(grid: Grid): GridCell[] {
         ];
         const readable = parts.join("_").slice(0, 100) || "base";
         const config = resolveCellConfig(cfg, `${grid.file}: cell ${readable}`);
-        const hash = configHash(config);
+        const hash = cellHash(config);
         const labels: Record<string, string> = {}, values: Record<string, unknown> = {};
         combo.forEach((v, i) => {
           labels[grid.axes[i].path] = v.label;

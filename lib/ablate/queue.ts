@@ -25,7 +25,7 @@ import {
   DEFAULT_QUEUE_SETTINGS, DEFAULT_WORKER_SETTINGS, checkRedisUrl, doneKey, jobIdOf, runsKey,
   redactUrl, type CellJobData, type CellJobResult, type QueueSettings, type WorkerSettings,
 } from "./queue-config";
-import { configHash, type Grid, type GridCell } from "./grid";
+import { cellHash, type Grid, type GridCell } from "./grid";
 import { fileTail, runCellProcess } from "./process";
 import { cellDir, writeCellInput, writeCellRecord, type CellRecord } from "./results";
 
@@ -151,7 +151,7 @@ function localResult(dir: string, hash: string): CellResult | null {
   const resultFile = join(dir, "result.json"), cellFile = join(dir, "cell.json");
   if (!existsSync(resultFile) || !existsSync(cellFile)) return null;
   try {
-    if (configHash(JSON.parse(readFileSync(cellFile, "utf8"))) !== hash) return null;
+    if (cellHash(JSON.parse(readFileSync(cellFile, "utf8"))) !== hash) return null;
     return JSON.parse(readFileSync(resultFile, "utf8")) as CellResult;
   } catch {
     return null;
@@ -197,7 +197,7 @@ export async function startWorker(settings: Partial<WorkerSettings> & { url: str
     let seconds = 0;
     if (result) log(`${cellId}: finished here before, sending that result`);
     else {
-      if (configHash(config) !== hash) throw new Error(`job ${job.id}: its config does not match its hash ${hash}`);
+      if (cellHash(config) !== hash) throw new Error(`job ${job.id}: its config does not match its hash ${hash}`);
       const configFile = join(dir, "cell.json");
       writeJsonAtomic(configFile, config);
       const abort = new AbortController();

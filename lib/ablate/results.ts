@@ -17,7 +17,7 @@ import type { Figure } from "../viz/types";
 import { readItemOutcomes, type CellResult } from "./cell";
 import { formatEffect, studyFindings, FINDINGS_FILE, type ItemSource, type StudyFindings } from "./findings";
 import { studyFigure } from "./figure";
-import { axisCell, configHash, type Grid, type GridCell } from "./grid";
+import { axisCell, cellHash, type Grid, type GridCell } from "./grid";
 
 export type Table = aq.ColumnTable;
 
@@ -238,7 +238,7 @@ export function finishedCell(dir: string, cell: GridCell): CellRecord | null {
   const resultFile = join(d, "result.json"), cellFile = join(d, "cell.json");
   if (!existsSync(resultFile) || !existsSync(cellFile)) return null;
   try {
-    if (configHash(JSON.parse(readFileSync(cellFile, "utf8"))) !== cell.hash) return null;
+    if (cellHash(JSON.parse(readFileSync(cellFile, "utf8"))) !== cell.hash) return null;
     const result = JSON.parse(readFileSync(resultFile, "utf8")) as CellResult;
     let prev: Partial<CellRecord> = {};
     if (existsSync(join(d, "status.json"))) prev = JSON.parse(readFileSync(join(d, "status.json"), "utf8")) as CellRecord;

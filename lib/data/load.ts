@@ -15,7 +15,7 @@ import { readJsonArray } from "./formats/json-array";
 import { csvRowValues, readCsv } from "./formats/csv";
 import { readParquet } from "./formats/parquet";
 import { isObject } from "./formats/fields";
-import { parseJson } from "./formats/json-text";
+import { parseJson } from "../json-text";
 import { badUtf8, decodeUtf8, firstInvalidUtf8, lineAt } from "./formats/utf8";
 import { formatIssue, IdRegistry, issueFor, recordProblems, type Issue, type ValidationMode } from "./validate";
 

@@ -12,11 +12,43 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { LIB_DIR, repoRequire } from "../paths";
-import type { NanoExports } from "./wasm-kernels";
 import { errorLine } from "../errors";
 
 /** Where scripts/build-native.js puts the addon (NANOINSTRUCT_NATIVE_ADDON points elsewhere, e.g. a test's build). */
 export const NATIVE_ADDON_PATH = process.env.NANOINSTRUCT_NATIVE_ADDON || join(LIB_DIR, "engine", "kernels", "build", "nano_native.node");
+
+/** The kernels as exported by nano_kernels.wasm (pointers into the heap); the native addon is wrapped to look the same. */
+export interface NanoExports {
+  __stack_pointer: WebAssembly.Global;
+  matmul_scratch_floats(M: number, N: number): number;
+  matmul(C: number, A: number, B: number, batch: number, M: number, N: number, K: number,
+    sab: number, sam: number, sak: number, sbb: number, sbk: number, sbn: number, accumulate: number, scratch: number): void;
+  xent_forward(logits: number, labels: number, N: number, V: number, ignore: number, loss: number): void;
+  xent_backward(logits: number, labels: number, dloss: number, N: number, V: number, ignore: number, dlogits: number): void;
+  segment_sum(x: number, ids: number, n: number, inner: number, numSegments: number, out: number): void;
+  linear_forward(x: number, W: number, b: number, N: number, inp: number, out: number, y: number, scratch: number): void;
+  col_sum(x: number, N: number, C: number, out: number): void;
+  gelu_forward(x: number, n: number, y: number): void;
+  gelu_backward(x: number, dy: number, n: number, dx: number): void;
+  layernorm_forward(x: number, g: number, b: number, N: number, C: number, eps: number, y: number, mean: number, rstd: number): void;
+  layernorm_backward(x: number, g: number, mean: number, rstd: number, dy: number, N: number, C: number, dx: number, dg: number, db: number): void;
+  sum_squares(x: number, n: number): number;
+  adamw_update(p: number, g: number, m: number, v: number, n: number, lr: number, b1: number, b2: number, eps: number,
+    wd: number, bc1: number, bc2: number, gscale: number): void;
+  attention_scratch_floats(T: number, S: number, hs: number): number;
+  attention_forward(q: number, k: number, v: number, y: number, P: number, B: number, nh: number, T: number, past: number, hs: number,
+    qb: number, qh: number, qt: number, kb: number, kh: number, kt: number, vb: number, vh: number, vt: number,
+    yb: number, yh: number, yt: number, bias: number, bb: number, bh: number, scale: number, scratch: number): void;
+  attention_backward(q: number, k: number, v: number, P: number, dy: number, dq: number, dk: number, dv: number,
+    B: number, nh: number, T: number, past: number, hs: number,
+    qb: number, qh: number, qt: number, kb: number, kh: number, kt: number, vb: number, vh: number, vt: number,
+    yb: number, yh: number, yt: number, scale: number, scratch: number): void;
+  copy_rows(dst: number, dstBatch: number, dstRow: number, src: number, srcBatch: number, srcRow: number, B: number, rows: number, cols: number): void;
+  embed(out: number, wte: number, wpe: number, ids: number, pos: number, start: number, n: number, T: number, C: number): void;
+  decode_block_scratch_floats(B: number, T: number, S: number, C: number, nh: number): number;
+  decode_block(x: number, y: number, K: number, V: number, B: number, T: number, past: number, cap: number, C: number, nh: number,
+    eps: number, bias: number, bb: number, scratch: number, ...weights: number[]): void;
+}
 
 type NativeAddon = { [K in Exclude<keyof NanoExports, "__stack_pointer">]: (heap: ArrayBuffer, ...args: number[]) => number } & {
   blas_info(): string;

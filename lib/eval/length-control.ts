@@ -18,7 +18,7 @@
  */
 import { UserError } from "../errors";
 import { fitLogistic, sigmoid } from "./logistic";
-import type { PreferenceRecord } from "./winrate";
+import type { PreferenceRecord } from "./preference";
 
 export type LengthGroupBy = "auto" | "instruction" | "cluster" | "task" | "none";
 

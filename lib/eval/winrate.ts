@@ -6,20 +6,9 @@
 import { UserError } from "../errors";
 import { seededRandom } from "./rng";
 import { fnv1a } from "../random";
+import type { PreferenceRecord } from "./preference";
 
-/** One judged item, as the statistics see it. */
-export interface PreferenceRecord {
-  id: string;
-  /** 1 = model better, 0 = baseline better, 0.5 = tie. */
-  preference: number;
-  cluster?: string;
-  task?: string;
-  /** Items sharing an instruction share a difficulty term in the length-controlled fit. */
-  instruction?: string;
-  /** Output lengths (characters) of the model (A) and the baseline (B). */
-  lengthA?: number;
-  lengthB?: number;
-}
+export type { PreferenceRecord };
 
 export interface WinRateConfig {
   /** Bootstrap resamples. */

@@ -1,7 +1,27 @@
 /** The model card (README.md) written next to a pretrained model: what it is, how it was made, what it knows. */
-import type { PretrainReport } from "./run";
 import { MetricsLog, type StepMetrics } from "../train/metrics";
 import { firstLine } from "../errors";
+import type { EngineInfo } from "../engine/backend";
+import type { TrainResult } from "../train/trainer";
+import type { PretrainConfig } from "./config";
+import type { ProbeSummary, WorldKnowledge } from "./probes";
+
+/** What a pretraining run reports, and its model card is written from. */
+export interface PretrainReport {
+  config: PretrainConfig;
+  engine: EngineInfo;
+  parameters: number;
+  corpus: { trainChars: number; trainTokens: number; validationTokens: number; documents: number };
+  trainingTokens: number;
+  result: TrainResult;
+  tokensPerSecond: number;
+  probes: ProbeSummary;
+  /** Cloze accuracy on every fact of the world with a canonical sentence, per relation. */
+  knowledge: WorldKnowledge;
+  samples: { prompt: string; output: string }[];
+  modelDir: string;
+  command: string;
+}
 
 const fmt = (n: number, d = 3) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
 

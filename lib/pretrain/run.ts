@@ -3,43 +3,26 @@
  * with a model card. Uses the same trainer as fine-tuning (warmup, cosine decay, checkpoints,
  * metrics.jsonl, --resume).
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { writeJsonAtomic, writeFileAtomic } from "../fsutil";
 import { checkExportTarget, claimRunDir, exportModelDir } from "../rundir";
 import { UserError } from "../errors";
 import { SIGNAL_EXIT } from "../train/interrupt";
-import { initEngine, type EngineInfo } from "../engine/backend";
+import { initEngine } from "../engine/backend";
 import { GPT } from "../model/gpt";
 import { saveModel } from "../model/load";
 import { trainBpe, type Tokenizer } from "../tokenizer";
 import { generateWorld, generateCorpus, clozeProbes } from "../world/index";
-import { train, type TrainerCallbacks, type TrainResult } from "../train/trainer";
+import { train, type TrainerCallbacks } from "../train/trainer";
 import { encodeDocuments, windowSource } from "./data";
-import { runProbes, worldKnowledge, type ProbeSummary, type WorldKnowledge } from "./probes";
-import { modelCard } from "./card";
+import { runProbes, worldKnowledge } from "./probes";
+import { modelCard, type PretrainReport } from "./card";
+
+export type { PretrainReport };
 import type { PretrainConfig } from "./config";
+import { configHash } from "../config";
 import { generateAsync } from "../model/generate";
 
-export interface PretrainReport {
-  config: PretrainConfig;
-  engine: EngineInfo;
-  parameters: number;
-  corpus: { trainChars: number; trainTokens: number; validationTokens: number; documents: number };
-  trainingTokens: number;
-  result: TrainResult;
-  tokensPerSecond: number;
-  probes: ProbeSummary;
-  /** Cloze accuracy on every fact of the world with a canonical sentence, per relation. */
-  knowledge: WorldKnowledge;
-  samples: { prompt: string; output: string }[];
-  modelDir: string;
-  command: string;
-}
-
-export function configHash(cfg: unknown): string {
-  return createHash("sha256").update(JSON.stringify(cfg)).digest("hex").slice(0, 16);
-}
 
 export interface PretrainOptions {
   resume?: boolean;

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:f
 import { basename, join } from "node:path";
 import { located, UserError } from "../errors";
 import { readTextFileCapped } from "../fsutil";
-import { findJsonError } from "../data/formats/json-text";
+import { findJsonError } from "../json-text";
 
 /**
  * The path of `name` inside `dir`. Only bare file names are accepted, so nothing read from a config

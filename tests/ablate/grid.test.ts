@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { configHash, expandGrid, loadGrid, resolveGrid } from "../../lib/ablate/grid";
+import { cellHash, expandGrid, loadGrid, resolveGrid } from "../../lib/ablate/grid";
 import { resolveCellConfig } from "../../lib/ablate/cell";
 import { UserError } from "../../lib/errors";
 
@@ -50,8 +50,8 @@ test("ids are stable: same config, same id, whatever the key order; any config c
   }
   // The hash is of the resolved config, and the cell process resolving it again gets the same config.
   for (const c of a) {
-    assert.equal(c.hash, configHash(c.config));
-    assert.equal(configHash(resolveCellConfig(JSON.parse(JSON.stringify(c.config)), "x")), c.hash);
+    assert.equal(c.hash, cellHash(c.config));
+    assert.equal(cellHash(resolveCellConfig(JSON.parse(JSON.stringify(c.config)), "x")), c.hash);
   }
 });
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadRecords } from "../../lib/data/load";
 import { formatIssue } from "../../lib/data/validate";
-import { findDuplicateKey, parseJson } from "../../lib/data/formats/json-text";
+import { findDuplicateKey, parseJson } from "../../lib/json-text";
 
 const tmp = mkdtempSync(join(tmpdir(), "nano-dupkeys-"));
 test.after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import type { Command } from "../command";
 import { parse, required } from "../args";
 import { errorLine, located, UserError } from "../../errors";
-import { parseJson } from "../../data/formats/json-text";
+import { parseJson } from "../../json-text";
 import { validateRecipe } from "../../data/mixture/recipe";
 import { buildMixture, recipeBaseDir, type MixtureManifest } from "../../data/mixture/build";
 import { writeMixture } from "../../data/mixture/write";

@@ -6,7 +6,7 @@
  *    where it starts and its index.
  */
 import { type RawItem, UnreadableFile } from "./format";
-import { parseJson } from "./json-text";
+import { parseJson } from "../../json-text";
 import { badUtf8, decodeUtf8, hasBom } from "./utf8";
 
 const enum Phase {

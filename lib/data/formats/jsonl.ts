@@ -3,7 +3,7 @@
  * so an enormous line costs at most `maxRecordBytes` of memory and is reported instead of loaded.
  */
 import type { RawItem } from "./format";
-import { parseJson } from "./json-text";
+import { parseJson } from "../../json-text";
 import { badUtf8, decodeUtf8, hasBom } from "./utf8";
 
 export interface LineBytes {

@@ -5,7 +5,7 @@ import { readJsonArray, writeJsonArray } from "../../../lib/data/formats/json-ar
 import { parseCsv, readCsv, writeCsv } from "../../../lib/data/formats/csv";
 import { UnreadableFile, type RawItem } from "../../../lib/data/formats/format";
 import { decodeUtf8, firstInvalidUtf8 } from "../../../lib/data/formats/utf8";
-import { findJsonError, parseJson } from "../../../lib/data/formats/json-text";
+import { findJsonError, parseJson } from "../../../lib/json-text";
 
 /** The bytes of `data` in chunks of `size`, to exercise every chunk boundary. */
 async function* chunks(data: string | Uint8Array, size: number): AsyncGenerator<Uint8Array> {
