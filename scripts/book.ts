@@ -15,7 +15,7 @@ import { cpus } from "node:os";
 import { basename, join, relative } from "node:path";
 import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { bookPage, notebookPage, notebookSummary, notebookTitle, type NotebookJson } from "../lib/viz/book";
+import { bookPage, notebookPage, notebookSummary, notebookTitle, repoRelative, type NotebookJson } from "../lib/viz/book";
 import { checkPage, chromiumBinary, type PageCheck } from "../lib/viz/browser-check";
 import { plotlyBundlePath } from "../lib/viz/bundle";
 import { plotlyScriptTag } from "../lib/viz/bundle";
@@ -51,7 +51,7 @@ function execute(python: string, file: string, dir: string, scale: string): { ok
 
 function reportPage(src: string, out: string): void {
   // The report inlines plotly.js; the book shares one copy, and records errors like every other page.
-  let html = readFileSync(src, "utf8");
+  let html = repoRelative(readFileSync(src, "utf8"), ROOT);
   html = html.replace(plotlyScriptTag(), '<script src="assets/plotly.min.js"></script>');
   const book = bookPage("x", "");
   const recorder = book.slice(book.indexOf("<script>\nwindow.__bookErrors"), book.indexOf("</script>", book.indexOf("window.__bookErrors")) + 9);
@@ -94,7 +94,7 @@ function main(): number {
   const built: Built[] = [];
   const pages = chosen.filter((f) => existsSync(join(executedDir, f)));
   for (const [i, f] of pages.entries()) {
-    const nb = JSON.parse(readFileSync(join(executedDir, f), "utf8")) as NotebookJson;
+    const nb = JSON.parse(repoRelative(readFileSync(join(executedDir, f), "utf8"), ROOT)) as NotebookJson;
     const name = basename(f, ".ipynb");
     const title = notebookTitle(nb) ?? name;
     const t = timings.get(f);

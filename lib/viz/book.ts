@@ -65,6 +65,16 @@ export function notebookSummary(nb: NotebookJson): string {
 }
 
 /** True for an output that only loads plotly.js (loadPlotly's inlined bundle); the page loads it once instead. */
+/**
+ * Text with the checkout's absolute path made relative (`/home/me/nanoinstruct/runs/x` -> `runs/x`, the
+ * checkout itself -> `.`): a published page shows where things are in the repository, not on the machine
+ * that built it.
+ */
+export function repoRelative(text: string, root: string): string {
+  const r = root.replace(/\/+$/, "");
+  return r === "" ? text : text.split(`${r}/`).join("").split(r).join(".");
+}
+
 export function isPlotlyBundle(html: string): boolean {
   return html.length > 200_000 && /^\s*<script[^>]*>/.test(html) && html.includes("plotly");
 }

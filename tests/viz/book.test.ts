@@ -24,6 +24,8 @@ const good: NotebookJson = {
         { output_type: "display_data", data: { "text/html": figureHtml(fig, "ni-plot-test-1") } },
         { output_type: "stream", name: "stdout", text: ["loss 1.23 <b>not bold</b>\n"] },
         { output_type: "stream", name: "stderr", text: "\u001b[31mwarning\u001b[0m\n" },
+        // The checkout's absolute path, as notebooks print it (the book shows it relative).
+        { output_type: "stream", name: "stdout", text: `report: ${process.cwd()}/runs/quickstart/report.html, cwd: ${process.cwd()}\n` },
       ],
     },
   ],
@@ -71,6 +73,9 @@ test("npm run book renders executed notebooks and checks them in Chromium: good 
     const index = readFileSync(join(out, "index.html"), "utf8");
     assert.match(index, /<a href="01_first\.html">01_first<\/a><\/td><td>First steps<\/td><td>What this notebook shows/);
     assert.match(index, /12 s/);
+    const page1 = readFileSync(join(out, "01_first.html"), "utf8");
+    assert.match(page1, /report: runs\/quickstart\/report\.html, cwd: \.\n/);
+    assert.ok(!page1.includes(process.cwd()), "the machine's path of the checkout is not published");
     const check = JSON.parse(readFileSync(join(out, "check.json"), "utf8"));
     const page = check.pages.find((p: { page: string }) => p.page === "01_first.html");
     assert.deepEqual({ charts: page.charts, drawn: page.drawn, errors: page.errors, ok: page.ok }, { charts: 1, drawn: 1, errors: [], ok: true });
