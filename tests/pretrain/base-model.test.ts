@@ -13,7 +13,7 @@ import { evaluate } from "../../lib/train/trainer";
 /** The remade base knows most of its world (the model card has the full table); a regression to the old base (19%) fails. */
 const KNOWLEDGE_FLOOR = 0.6;
 
-for (const name of ["nano-base", "nano-tiny"]) test(`${name}: small enough to bundle, long enough context, a model card`, () => {
+for (const name of ["nano-base", "nano-small", "nano-tiny"]) test(`${name}: small enough to bundle, long enough context, a model card`, () => {
   const dir = `data/models/${name}`;
   for (const f of ["config.json", "model.safetensors", "tokenizer.json", "README.md"]) assert.ok(existsSync(`${dir}/${f}`), f);
   assert.ok(readFileSync(`${dir}/model.safetensors`).length <= 20 * 2 ** 20);
