@@ -18,12 +18,12 @@ import { reportError } from "../lib/cli/main";
 
 const ROOT = join("runs", "ablate");
 
-/** The commit the suite ran from (with "+dirty" when tracked files other than its outputs had changes), or null outside git. */
+/** The commit the suite ran from (with "+dirty" when tracked files other than its outputs and prose had changes), or null outside git. */
 function gitCommit(): string | null {
   try {
     const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-    // The suite's own outputs (docs/ablations/) do not count as a change to the code that ran.
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)docs/ablations"], { encoding: "utf8" }).trim() !== "";
+    // The suite's own outputs (docs/ablations/) and prose (*.md) do not count as a change to the code that ran.
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)docs/ablations", ":(exclude)*.md"], { encoding: "utf8" }).trim() !== "";
     return dirty ? `${head}+dirty` : head;
   } catch {
     return null;
