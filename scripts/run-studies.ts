@@ -5,7 +5,7 @@
  * 05/06 read. Resumable: finished cells are skipped. Several grids share cells (the same resolved config,
  * e.g. the 11-cluster baseline); a cell finished in one grid is copied into the others, not rerun.
  */
-import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { studyGrid, studyNames, PUBLISHED_RESULTS_DIR } from "../lib/ablate/studies";
@@ -65,10 +65,16 @@ try {
     // Every cell's item outcomes, so the statistics can be recomputed from the published files alone.
     const items = publishedItems(run.cells, itemsFromRunDir(run.dir));
     writeFileAtomic(join(pub, ITEMS_FILE), items.map((x) => JSON.stringify(x)).join("\n") + (items.length ? "\n" : ""));
-    writeJsonAtomic(join(pub, "timing.json"), {
-      seconds_this_run: Math.round(run.seconds), cells: run.cells.length, skipped: run.skipped, reused, failed: run.failed.map((f) => f.id),
-      finished: new Date().toISOString(), commit: gitCommit(), command: `npm run ablations -- ${name}`,
-    });
+    // A run with nothing left to train only recomputes the findings: the published timing stays the one of the
+    // run that trained the cells, with the recomputation noted.
+    const timingFile = join(pub, "timing.json");
+    const trained = run.cells.length - run.skipped - reused > 0 || !existsSync(timingFile);
+    writeJsonAtomic(timingFile, trained
+      ? {
+        seconds_this_run: Math.round(run.seconds), cells: run.cells.length, skipped: run.skipped, reused, failed: run.failed.map((f) => f.id),
+        finished: new Date().toISOString(), commit: gitCommit(), command: `npm run ablations -- ${name}`,
+      }
+      : { ...JSON.parse(readFileSync(timingFile, "utf8")), findings_recomputed: new Date().toISOString(), findings_commit: gitCommit() });
     say(`done in ${Math.round(run.seconds)} s (${run.skipped} cells already finished); published to ${pub}`);
   }
 } catch (e) {
