@@ -21,23 +21,44 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
+import { errorLine } from "../lib/errors";
 import { writeJsonAtomic } from "../lib/fsutil";
 import { BENCH_CONFIGS, type BenchConfig } from "./configs";
 
-const { values: opts } = parseArgs({
-  options: {
-    config: { type: "string", default: "small,base" },
-    steps: { type: "string", default: "10" },
-    repeat: { type: "string", default: "1" },
-    "gen-tokens": { type: "string", default: "256" },
-    "no-reference": { type: "boolean", default: false },
-    full: { type: "boolean", default: false },
-    json: { type: "boolean", default: false },
-    out: { type: "string", default: "bench/results/latest.json" },
-    backend: { type: "string" },
-    "no-webgpu": { type: "boolean", default: false },
-  },
-});
+const USAGE = `usage: npm run bench -- [--config small,base] [--steps N] [--repeat N] [--gen-tokens N] [--no-reference]
+                     [--full] [--json] [--out FILE] [--backend NAME] [--no-webgpu]
+nanoinstruct against the PyTorch reference on the same configs: training and generation tokens/s, peak memory,
+model FLOP utilization and the ratios (see the comment at the top of bench/bench.ts for each option).`;
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        config: { type: "string", default: "small,base" },
+        steps: { type: "string", default: "10" },
+        repeat: { type: "string", default: "1" },
+        "gen-tokens": { type: "string", default: "256" },
+        "no-reference": { type: "boolean", default: false },
+        full: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        out: { type: "string", default: "bench/results/latest.json" },
+        backend: { type: "string" },
+        "no-webgpu": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (err) {
+    // An unknown or malformed option: one line and the usage, no stack trace.
+    console.error(`bench: ${errorLine(err)}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const { values: opts } = parseOptions();
+if (opts.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 type Json = Record<string, unknown>;
 const names = opts.config!.split(",");
