@@ -65,10 +65,10 @@ try {
     // Every cell's item outcomes, so the statistics can be recomputed from the published files alone.
     const items = publishedItems(run.cells, itemsFromRunDir(run.dir));
     writeFileAtomic(join(pub, ITEMS_FILE), items.map((x) => JSON.stringify(x)).join("\n") + (items.length ? "\n" : ""));
-    // A run with nothing left to train only recomputes the findings: the published timing stays the one of the
-    // run that trained the cells, with the recomputation noted.
+    // A run that neither trained nor copied a cell only recomputes the findings: the published timing stays the
+    // one of the run that made the cells, with the recomputation noted. (`skipped` counts the copied cells too.)
     const timingFile = join(pub, "timing.json");
-    const trained = run.cells.length - run.skipped - reused > 0 || !existsSync(timingFile);
+    const trained = run.skipped < run.cells.length || reused > 0 || !existsSync(timingFile);
     writeJsonAtomic(timingFile, trained
       ? {
         seconds_this_run: Math.round(run.seconds), cells: run.cells.length, skipped: run.skipped, reused, failed: run.failed.map((f) => f.id),

@@ -183,7 +183,8 @@ export function collate(examples: Iterable<ExampleLike>, config: Partial<Collate
     width = c.maxLength;
   } else {
     rows = kept.map((k) => ({ inputIds: int32(k.inputIds), labels: int32(k.labels), ids: [k.id] }));
-    width = Math.max(0, ...kept.map((k) => k.inputIds.length));
+    // A loop, not Math.max(...): a spread of a few hundred thousand lengths overflows the call stack.
+    width = kept.reduce((w, k) => Math.max(w, k.inputIds.length), 0);
   }
 
   let real = 0;

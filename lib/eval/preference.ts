@@ -1,5 +1,4 @@
-/** What the win-rate statistics (winrate.ts) and the length-controlled fit (length-control.ts) both read. */
-/** One judged item, as the statistics see it. */
+/** One judged item, as the statistics see it: what the win rates (winrate.ts) and the length-controlled fit (length-control.ts) both read. */
 export interface PreferenceRecord {
   id: string;
   /** 1 = model better, 0 = baseline better, 0.5 = tie. */

@@ -17,11 +17,11 @@ import { train, type TrainerCallbacks } from "../train/trainer";
 import { encodeDocuments, windowSource } from "./data";
 import { runProbes, worldKnowledge } from "./probes";
 import { modelCard, type PretrainReport } from "./card";
-
-export type { PretrainReport };
 import type { PretrainConfig } from "./config";
 import { configHash } from "../config";
 import { generateAsync } from "../model/generate";
+
+export type { PretrainReport };
 
 
 export interface PretrainOptions {

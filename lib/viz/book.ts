@@ -64,17 +64,19 @@ export function notebookSummary(nb: NotebookJson): string {
   return "";
 }
 
-/** True for an output that only loads plotly.js (loadPlotly's inlined bundle); the page loads it once instead. */
 /**
  * Text with the checkout's absolute path made relative (`/home/me/nanoinstruct/runs/x` -> `runs/x`, the
  * checkout itself -> `.`): a published page shows where things are in the repository, not on the machine
- * that built it.
+ * that built it. A longer name that merely starts with the root's (`/home/me/nanoinstruct2`) is left alone.
  */
 export function repoRelative(text: string, root: string): string {
   const r = root.replace(/\/+$/, "");
-  return r === "" ? text : text.split(`${r}/`).join("").split(r).join(".");
+  if (r === "") return text;
+  const escaped = r.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return text.replace(new RegExp(`${escaped}(/|(?![\\w.-]))`, "g"), (_m, slash: string) => (slash ? "" : "."));
 }
 
+/** True for an output that only loads plotly.js (loadPlotly's inlined bundle); the page loads it once instead. */
 export function isPlotlyBundle(html: string): boolean {
   return html.length > 200_000 && /^\s*<script[^>]*>/.test(html) && html.includes("plotly");
 }

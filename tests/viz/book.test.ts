@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isPlotlyBundle, notebookPage, notebookSummary, notebookTitle, type NotebookJson } from "../../lib/viz/book";
+import { isPlotlyBundle, notebookPage, notebookSummary, notebookTitle, repoRelative, type NotebookJson } from "../../lib/viz/book";
 import { chromiumBinary, inspectDom } from "../../lib/viz/browser-check";
 import { figureHtml } from "../../lib/viz/html";
 import { plotlyScriptTag } from "../../lib/viz/bundle";
@@ -50,6 +50,12 @@ test("a notebook page: markdown with tables and notebook links, code, outputs es
   assert.match(html, /loss 1\.23 &lt;b&gt;not bold&lt;\/b&gt;/);
   assert.match(html, /<pre class="out stderr">warning\n<\/pre>/);
   assert.match(html, /id="ni-plot-test-1"/);
+});
+
+test("repoRelative: the checkout's path becomes relative; a longer name that starts with it is left alone", () => {
+  const text = "report: /home/me/nano/runs/x.html, cwd: /home/me/nano\nother: /home/me/nano2/y '/home/me/nano'";
+  assert.equal(repoRelative(text, "/home/me/nano/"), "report: runs/x.html, cwd: .\nother: /home/me/nano2/y '.'");
+  assert.equal(repoRelative("a+b (c)/d", "a+b (c)"), "d", "regex characters in the root are literal");
 });
 
 test("inspectDom: charts drawn and recorded errors", () => {
