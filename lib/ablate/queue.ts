@@ -107,13 +107,16 @@ export async function runOnQueue(
       let active = 0;
       const before = pending.size;
       for (const [id, c] of [...pending]) {
-        const job = (await queue.getJob(id)) as Job<CellJobData, CellJobResult> | undefined;
+        // The state first, then the job: once the state is final (completed or failed), the job read after
+        // it is final too. Read the other way round, a retry could fail in between and leave a stale
+        // attemptsMade next to a "failed" state.
+        const state = await queue.getJobState(id);
+        const job = state === "unknown" ? undefined : ((await queue.getJob(id)) as Job<CellJobData, CellJobResult> | undefined);
         if (!job) {
           // Removed from under us (e.g. by an operator): put it back.
           await enqueue(c);
           continue;
         }
-        const state = await job.getState();
         if (state === "completed" && job.returnvalue) {
           pending.delete(id);
           finished(c, acceptResult(dir, c, job.returnvalue, Math.max(1, job.attemptsMade)));
