@@ -5,6 +5,7 @@
 import { UserError } from "../errors";
 import type { ClusterSpec, TaskSpec, Template } from "./types";
 import { closedBookQa } from "./clusters/closed-book";
+import { closedBookChoice } from "./clusters/closed-book-choice";
 import { everydayQa } from "./clusters/everyday";
 import { comparison } from "./clusters/comparison";
 import { nli } from "./clusters/nli";
@@ -22,7 +23,7 @@ import { closest } from "../suggest";
 
 export const CLUSTERS: readonly ClusterSpec[] = [
   closedBookQa, everydayQa, comparison, nli, paraphrase, sentiment, readingComprehension,
-  arithmetic, stringTransforms, listOps, translation, dataToText, extraction, coreference,
+  arithmetic, stringTransforms, listOps, translation, dataToText, extraction, coreference, closedBookChoice,
 ];
 
 const TASKS = new Map<string, TaskSpec>(CLUSTERS.flatMap((c) => c.tasks.map((t) => [t.name, t] as const)));

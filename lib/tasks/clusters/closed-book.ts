@@ -186,6 +186,7 @@ const ageQa: TaskSpec = {
 export const closedBookQa: ClusterSpec = {
   name: CLUSTER,
   description: "Closed-book questions about the world's countries, cities and people.",
+  related: ["closed_book_choice"],
   tasks: [capitalQa, cityCountryQa, jobQa, homeQa, ageQa],
 };
 
