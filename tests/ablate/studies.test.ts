@@ -2,11 +2,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { studyNames, studyGrid, studyResults } from "../../lib/ablate/studies";
-import { expandGrid } from "../../lib/ablate/grid";
+import { expandGrid, loadGrid } from "../../lib/ablate/grid";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 
 test("every built-in study expands, and its smoke version keeps the axes with tiny, distinct cells", () => {
   const names = studyNames();
-  for (const want of ["flan-clusters", "flan-templates", "flan-cap", "flan-inversion", "flan-template-mix", "flan-scale",
+  for (const want of ["flan-clusters", "flan-clusters-choice", "flan-templates", "flan-cap", "flan-inversion", "flan-template-mix", "flan-scale",
     "alpaca-size", "alpaca-quality", "alpaca-input", "alpaca-lora", "alpaca-epochs", "instruction-diversity"]) assert.ok(names.includes(want), want);
   for (const name of names) {
     const full = studyGrid(name, "full"), smoke = studyGrid(name, "smoke");
@@ -29,6 +31,17 @@ test("every built-in study expands, and its smoke version keeps the axes with ti
     }
   }
   assert.throws(() => studyGrid("flan-nope"), /no study 'flan-nope' \(known: flan-/);
+});
+
+test("pilot grids (experiments/pilots) load and run on seeds no study reports", () => {
+  const reported = new Set(studyNames().flatMap((n) => studyGrid(n, "full").seeds ?? [0]));
+  const files = readdirSync("experiments/pilots").filter((f) => f.endsWith(".json"));
+  assert.ok(files.length >= 1);
+  for (const f of files) {
+    const grid = loadGrid(join("experiments/pilots", f));
+    assert.ok(expandGrid(grid).length >= 1, f);
+    for (const s of grid.seeds ?? [0]) assert.ok(!reported.has(s), `${f}: seed ${s} is a reported seed`);
+  }
 });
 
 test("studyResults reads a run directory, else the published results, else null", () => {
