@@ -15,6 +15,8 @@ export interface PretrainConfig {
   corpusSeed: number;
   /** Approximate size of the training corpus in characters. */
   corpusChars: number;
+  /** Share of dialogue answers given alone rather than in a sentence (the corpus option of that name). */
+  shortAnswers: number;
   /** BPE vocabulary size, special tokens included. */
   vocabSize: number;
   nLayer: number;
@@ -39,6 +41,7 @@ export const DEFAULT_PRETRAIN: PretrainConfig = {
   worldSeed: 0,
   corpusSeed: 0,
   corpusChars: 6_000_000,
+  shortAnswers: 0,
   vocabSize: 1024,
   nLayer: 4,
   nHead: 4,
@@ -72,6 +75,7 @@ export function resolvePretrainConfig(raw: unknown, file: string): PretrainConfi
   }
   if (cfg.nEmbd % cfg.nHead !== 0) errors.push(`nEmbd (${cfg.nEmbd}) must be divisible by nHead (${cfg.nHead})`);
   if (cfg.vocabSize < 260) errors.push(`vocabSize must be at least 260 (256 bytes + special tokens)`);
+  if (!(cfg.shortAnswers >= 0 && cfg.shortAnswers <= 1)) errors.push(`shortAnswers must be in [0, 1], got ${cfg.shortAnswers}`);
   if (!(cfg.dropout >= 0 && cfg.dropout < 1)) errors.push(`dropout must be in [0, 1), got ${cfg.dropout}`);
   if (cfg.weightsDtype !== "float32" && cfg.weightsDtype !== "float16") errors.push(`weightsDtype must be "float32" or "float16", got ${JSON.stringify(cfg.weightsDtype)}`);
   errors.push(...loopLimitProblems(cfg.train));

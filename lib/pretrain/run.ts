@@ -54,7 +54,7 @@ async function pretrainIn(cfg: PretrainConfig, opts: PretrainOptions, hash: stri
 
   log(`world (seed ${cfg.worldSeed}) and corpus (~${(cfg.corpusChars / 1e6).toFixed(1)} MB)`);
   const world = generateWorld(cfg.worldSeed);
-  const corpus = generateCorpus(world, { seed: cfg.corpusSeed, charsTarget: cfg.corpusChars });
+  const corpus = generateCorpus(world, { seed: cfg.corpusSeed, charsTarget: cfg.corpusChars, shortAnswers: cfg.shortAnswers });
   const trainTexts = corpus.train.map((d) => d.text);
   log(`training a ${cfg.vocabSize}-token byte-level BPE on ${corpus.train.length} documents`);
   const tokenizer: Tokenizer = trainBpe(trainTexts, { vocabSize: cfg.vocabSize });

@@ -54,6 +54,12 @@ export interface CorpusOptions {
   mix: Record<DocumentKind, number>;
   /** Include one canonical coverage entry per subject in train (needed for the cloze probe guarantee). */
   coverage: boolean;
+  /**
+   * Share of the single-fact answers in dialogues given alone (`"Tarsk," said Anselo.`) rather than in a
+   * sentence. 0 (the bundled models' corpus): every answer is a sentence, so a model learns to retrieve a fact
+   * only in the sentence form it reads it in.
+   */
+  shortAnswers: number;
 }
 
 export const DEFAULT_CORPUS_OPTIONS: Readonly<CorpusOptions> = {
@@ -65,6 +71,7 @@ export const DEFAULT_CORPUS_OPTIONS: Readonly<CorpusOptions> = {
   // skills (lessons; reading: reviews, moods, what one sentence tells about another).
   mix: { encyclopedia: 25, almanac: 20, story: 12, dialogue: 10, lesson: 20, reading: 13 },
   coverage: true,
+  shortAnswers: 0,
 };
 
 export function validateCorpusOptions(options: Partial<CorpusOptions> = {}): CorpusOptions {
@@ -78,6 +85,7 @@ export function validateCorpusOptions(options: Partial<CorpusOptions> = {}): Cor
   if (!(o.validationFraction >= 0 && o.validationFraction <= 1)) throw new RangeError(`corpus option validationFraction must be in [0, 1], got ${o.validationFraction}`);
   for (const [k, v] of Object.entries(o.mix)) if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`corpus option mix.${k} must be >= 0, got ${v}`);
   if (Object.values(o.mix).every((v) => v === 0)) throw new RangeError("corpus option mix: all weights are zero");
+  if (!(o.shortAnswers >= 0 && o.shortAnswers <= 1)) throw new RangeError(`corpus option shortAnswers must be in [0, 1], got ${o.shortAnswers}`);
   return o;
 }
 
@@ -110,7 +118,7 @@ export function generateCorpus(world: World, options: Partial<CorpusOptions> = {
     }
   }
   const target = o.tokensTarget !== undefined ? Math.round(o.tokensTarget * CHARS_PER_TOKEN_ESTIMATE) : o.charsTarget;
-  const trainCtx: DocContext = { world, rng: root.fork("train") };
+  const trainCtx: DocContext = { world, rng: root.fork("train"), shortAnswers: o.shortAnswers };
   for (let n = 0; o.documents !== undefined ? n < o.documents : trainChars < target; n++) {
     const d = randomDocument(trainCtx, o.mix);
     trainDrafts.push(d);
@@ -123,7 +131,7 @@ export function generateCorpus(world: World, options: Partial<CorpusOptions> = {
   const seen = new Set(train.map((d) => d.text));
   const validation: CorpusDocument[] = [];
   const valTarget = Math.round(trainChars * o.validationFraction);
-  const valCtx: DocContext = { world, rng: root.fork("validation") };
+  const valCtx: DocContext = { world, rng: root.fork("validation"), shortAnswers: o.shortAnswers };
   let valChars = 0;
   // Bounded attempts: a tiny world could make every short document a duplicate of some train document.
   for (let attempts = 0; valChars < valTarget && attempts < 100_000; attempts++) {

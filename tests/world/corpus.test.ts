@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { generateWorld } from "../../lib/world/world";
 import { generateCorpus, corpusText, corpusStats, DOCUMENT_SEPARATOR, END_OF_TEXT, INSTRUCTION_MARKERS, validateCorpusOptions } from "../../lib/world/corpus";
 import { clozeProbes } from "../../lib/world/probes";
@@ -173,4 +174,27 @@ test("tiny and large worlds still give a sound corpus", () => {
 test("no placeholder leaks in the main corpus", () => {
   assert.doesNotMatch(all, /undefined|NaN|\[object|\$\{/);
   assert.doesNotMatch(all, / {2}|\.\.|,,| ,| \./);
+});
+
+test("the bundled models' corpus is pinned: world 0, seed 0 gives the same text it gave them", () => {
+  // A change to any generator's random draws changes this hash; npm run pretrain:base would then no longer
+  // reproduce data/models/nano-base. (New corpus features must draw nothing when they are off.)
+  const c = generateCorpus(generateWorld(0), { seed: 0, charsTarget: 200_000 });
+  const sha = createHash("sha256").update(corpusText(c.train) + corpusText(c.validation)).digest("hex");
+  assert.equal(sha, "5cfa0b1e3a8baeb5a4efafd603bb852b513e3a5ad9867447d0f3c84a663d6559");
+  assert.deepEqual(generateCorpus(generateWorld(0), { seed: 0, charsTarget: 200_000, shortAnswers: 0 }), c);
+});
+
+test("shortAnswers: that share of single-fact dialogue answers is the value alone, as the cloze completes it", () => {
+  const dialogues = (share: number) => generateCorpus(world, { seed: 2, charsTarget: 300_000, shortAnswers: share }).train.filter((d) => d.topic === "dialogue").map((d) => d.text).join("\n");
+  // A short answer is a quote of a few words right after a question, e.g. `"Where does Mira live?" asked Tom. "Tarsk," said Ana.`
+  const shortAfterQuestion = (text: string) => [...text.matchAll(/\?" [^"\n]*"([A-Z][^",.?]{0,20})," /g)].map((m) => m[1]);
+  const values = new Set(world.facts.flatMap((f) => [f.object, `A ${f.object}`, `An ${f.object}`]).map((v) => v.toLowerCase()));
+  const none = shortAfterQuestion(dialogues(0)).filter((a) => values.has(a.toLowerCase()));
+  const half = shortAfterQuestion(dialogues(0.5)).filter((a) => values.has(a.toLowerCase()));
+  const all = shortAfterQuestion(dialogues(1)).filter((a) => values.has(a.toLowerCase()));
+  assert.equal(none.length, 0, none.slice(0, 5).join(" | "));
+  assert.ok(half.length >= 20, `${half.length} short answers at 0.5`);
+  assert.ok(all.length > half.length * 1.5, `${all.length} at 1 vs ${half.length} at 0.5`);
+  assert.throws(() => validateCorpusOptions({ shortAnswers: 1.5 }), /shortAnswers must be in \[0, 1\]/);
 });

@@ -8,6 +8,8 @@ import { capitalize } from "../text";
 export interface DocContext {
   world: World;
   rng: Rng;
+  /** Share of single-fact answers in dialogues given alone ("Tarsk.") instead of in a sentence; default 0. */
+  shortAnswers?: number;
 }
 
 /** A generated document before it gets an id: its topic ("encyclopedia/country", ...) and text. */

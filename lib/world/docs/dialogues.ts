@@ -9,13 +9,14 @@ import type { Fact, Person, Relation, World } from "../types";
 import { capitalize, joinList, withArticle } from "../text";
 import { numberToWords } from "../numbers";
 import { HABITAT_PLACES } from "../data";
-import { factSentence, foodNoun } from "../phrases";
+import { canonicalCloze, factSentence, foodNoun } from "../phrases";
 import { countryOf, getAnimal, getFood } from "../query";
 import { englishPhrase, foreignPhrase, randomNounPhrase } from "../language";
 import { reverseText, letterCount, toUpper, firstLetter } from "../skills";
 import { wordPool } from "./lessons";
 
-type Exchange = [question: string, answer: string];
+/** A question, its answer in a full sentence, and (for a single fact) the answer alone, as people often give it. */
+type Exchange = [question: string, answer: string, short?: string];
 type Asker = (ctx: DocContext, speakers: [Person, Person]) => Exchange | undefined;
 
 const he = (p: Person) => (p.pronoun === "she" ? "she" : "he");
@@ -72,6 +73,11 @@ const QUESTIONS: Partial<Record<Relation, (w: World, f: Fact) => string>> = {
   opposite: (_w, f) => `What is the opposite of ${f.subject}?`,
 };
 
+/** The fact's value as the canonical cloze completes it ("a baker", "Tarsk"), or undefined without one. */
+function shortAnswer(w: World, f: Fact): string | undefined {
+  return canonicalCloze(w, f)?.continuation.trim() || undefined;
+}
+
 /** Facts that have a question, cached per world. */
 const askable = new WeakMap<World, Fact[]>();
 function askableFacts(w: World): Fact[] {
@@ -88,7 +94,7 @@ const ASKERS: Record<string, Asker> = {
   fact: ({ world: w, rng }, sp) => {
     const f = rng.pick(askableFacts(w));
     if (sp.some((p) => p.name === f.subject)) return undefined;
-    return [QUESTIONS[f.relation]!(w, f), factSentence(w, f, rng, 0.5)];
+    return [QUESTIONS[f.relation]!(w, f), factSentence(w, f, rng, 0.5), shortAnswer(w, f)];
   },
   home: ({ world: w, rng }, sp) => {
     const others = w.people.filter((x) => !sp.includes(x));
@@ -246,11 +252,14 @@ export function dialogue(ctx: DocContext, topics?: string[]): DraftDocument {
   // A conversation sticks to a few themes, like real ones do.
   const keys = topics ?? ["fact", "fact", "fact", ...rng.sample(Object.keys(ASKERS), 3)];
   const turns = rng.int(3, 7);
+  const shortShare = ctx.shortAnswers ?? 0;
   for (let t = 0; t < turns; t++) {
     const [asker, answerer] = rng.chance(0.5) ? [a, b] : [b, a];
     const ex = ASKERS[rng.pick(keys)](ctx, [a, b]);
     if (!ex) continue;
-    const [q, ans] = ex;
+    const [q, full, short] = ex;
+    // No draw at all when short answers are off, so the default corpus stays what it was.
+    const ans = short !== undefined && shortShare > 0 && rng.chance(shortShare) ? `${capitalize(short)}.` : full;
     lines.push(`${tagged(q, asker.name, rng.pick(ASK), rng)} ${tagged(ans, answerer.name, rng.pick(SAY), rng)}`);
     if (rng.chance(0.3)) lines.push(tagged(rng.pick(THANKS), asker.name, "said", rng));
   }
