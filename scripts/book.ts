@@ -8,7 +8,8 @@
  *   npm run book -- --scale smoke --out runs/book  quick trial
  *   npm run book -- --executed DIR                 render notebooks already executed into DIR (no run)
  *   npm run book -- --no-check                     skip the browser check
- *   npm run book -- 02 03                          only notebooks whose names contain 02 or 03
+ *   npm run book -- 02 03                          only notebooks whose names contain 02 or 03; the book's
+ *                                                  other pages stay as they are (book.json lists every page)
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -71,43 +72,52 @@ function main(): number {
   const all = readdirSync(source).filter((f) => f.endsWith(".ipynb")).sort();
   const chosen = all.filter((f) => positionals.length === 0 || positionals.some((p) => f.includes(p)));
   const timings = new Map<string, { ok: boolean; seconds: number }>();
+  // Timings of earlier runs, when they left them; the notebooks executed now replace theirs.
+  const saved = join(executedDir, "timings.json");
+  if (existsSync(saved)) for (const [k, v] of Object.entries(JSON.parse(readFileSync(saved, "utf8")))) timings.set(k, v as { ok: boolean; seconds: number });
   if (values.executed === undefined) {
     const python = findPython();
     for (const f of chosen) {
       console.log(`book: executing ${f} at scale ${scale}`);
       timings.set(f, execute(python, join(ROOT, "notebooks", f), executedDir, scale));
     }
-  } else {
-    // Timings of an earlier run, when it left them.
-    const saved = join(executedDir, "timings.json");
-    if (existsSync(saved)) for (const [k, v] of Object.entries(JSON.parse(readFileSync(saved, "utf8")))) timings.set(k, v as { ok: boolean; seconds: number });
   }
   if (values.executed === undefined) {
     mkdirSync(executedDir, { recursive: true });
     writeFileSync(join(executedDir, "timings.json"), JSON.stringify(Object.fromEntries(timings), null, 2) + "\n");
   }
 
-  rmSync(out, { recursive: true, force: true });
+  // A whole build starts from an empty folder; a build of some notebooks keeps the other pages, and the
+  // manifest of the earlier build gives their index rows and the order of the pages.
+  const manifestFile = join(out, "book.json");
+  const partial = positionals.length > 0 && existsSync(manifestFile);
+  const earlier: Built[] = partial ? (JSON.parse(readFileSync(manifestFile, "utf8")) as { pages: Built[] }).pages : [];
+  if (!partial) rmSync(out, { recursive: true, force: true });
   mkdirSync(join(out, "assets"), { recursive: true });
   copyFileSync(plotlyBundlePath(), join(out, "assets", "plotly.min.js"));
   const machine = `${cpus().length} CPU cores (${cpus()[0]?.model.trim() ?? "unknown CPU"})`;
   const built: Built[] = [];
   const pages = chosen.filter((f) => existsSync(join(executedDir, f)));
-  for (const [i, f] of pages.entries()) {
+  const order = [...new Set([...earlier.map((b) => `${b.name}.ipynb`), ...pages])].sort();
+  for (const f of pages) {
+    const i = order.indexOf(f);
     const nb = JSON.parse(repoRelative(readFileSync(join(executedDir, f), "utf8"), ROOT)) as NotebookJson;
     const name = basename(f, ".ipynb");
     const title = notebookTitle(nb) ?? name;
     const t = timings.get(f);
     const neighbour = (g: string | undefined) => g && { href: `${basename(g, ".ipynb")}.html`, title: basename(g, ".ipynb") };
     const subtitle = `${f}, executed at scale ${scale}${t ? ` in ${Math.round(t.seconds)} s` : ""} on ${machine}` + (t && !t.ok ? " — a cell failed; its error is shown below" : "");
-    writeFileSync(join(out, `${name}.html`), notebookPage(nb, { title, subtitle, nav: { index: "index.html", prev: neighbour(pages[i - 1]) || undefined, next: neighbour(pages[i + 1]) || undefined } }));
+    writeFileSync(join(out, `${name}.html`), notebookPage(nb, { title, subtitle, nav: { index: "index.html", prev: neighbour(order[i - 1]) || undefined, next: neighbour(order[i + 1]) || undefined } }));
     built.push({ name, title, summary: notebookSummary(nb), seconds: t?.seconds, ok: t?.ok ?? true });
   }
+  // The quickstart's report comes with a whole build; a build of some notebooks keeps the book's.
   const report = join(ROOT, "runs", "quickstart", "report.html");
-  const hasReport = existsSync(report);
-  if (hasReport) reportPage(report, join(out, "quickstart-report.html"));
+  if (!partial && existsSync(report)) reportPage(report, join(out, "quickstart-report.html"));
+  const hasReport = existsSync(join(out, "quickstart-report.html"));
 
-  const rows = built.map((b) => `<tr><td><a href="${b.name}.html">${escapeHtml(b.name)}</a></td><td>${escapeHtml(b.title)}</td><td>${escapeHtml(b.summary)}</td>` +
+  const everyPage = [...earlier.filter((e) => !built.some((b) => b.name === e.name)), ...built].sort((a, b) => a.name.localeCompare(b.name));
+  writeFileSync(manifestFile, JSON.stringify({ scale, pages: everyPage }, null, 2) + "\n");
+  const rows = everyPage.map((b) => `<tr><td><a href="${b.name}.html">${escapeHtml(b.name)}</a></td><td>${escapeHtml(b.title)}</td><td>${escapeHtml(b.summary)}</td>` +
     `<td>${b.seconds === undefined ? "" : `${Math.round(b.seconds)} s`}${b.ok ? "" : " (failed)"}</td></tr>`).join("\n");
   const body = `<h1>nanoinstruct: the notebooks, executed</h1>
 <p>Every notebook of <code>notebooks/</code>, run at scale <b>${escapeHtml(scale)}</b> on ${escapeHtml(machine)} by <code>npm run book</code>
@@ -117,7 +127,7 @@ ${rows}
 </tbody></table>
 ${hasReport ? '<p>The quickstart\'s report (<code>npm start</code>): <a href="quickstart-report.html">quickstart-report.html</a>.</p>' : ""}`;
   writeFileSync(join(out, "index.html"), bookPage("nanoinstruct notebooks", body, {}));
-  console.log(`book: wrote ${built.length} pages${hasReport ? " and the quickstart report" : ""} to ${relative(process.cwd(), out) || out}/`);
+  console.log(`book: wrote ${built.length} pages (${everyPage.length} in the book)${hasReport ? " and the quickstart report" : ""} to ${relative(process.cwd(), out) || out}/`);
 
   if (values["no-check"]) return built.every((b) => b.ok) ? 0 : 1;
   if (!chromiumBinary()) {

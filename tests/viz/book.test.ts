@@ -91,6 +91,19 @@ test("npm run book renders executed notebooks and checks them in Chromium: good 
     assert.equal(bad.status, 1, bad.stdout + bad.stderr);
     assert.match(bad.stdout, /FAILED 02_second\.html: 0\/1 charts drawn; errors: .*notAFunction/);
     assert.match(bad.stdout, /ok +01_first\.html: 1\/1 charts drawn/);
+
+    // A build of one notebook replaces its page and keeps the others, their index rows and the order.
+    const second = JSON.stringify({ ...good, cells: [{ cell_type: "markdown", source: "# Second, mended\n\nNow it draws." }, good.cells[1]] });
+    writeFileSync(join(executed, "02_second.ipynb"), second);
+    rmSync(join(executed, "01_first.ipynb"));
+    const one = run("02");
+    assert.equal(one.status, 0, one.stdout + one.stderr);
+    assert.match(one.stdout, /wrote 1 pages \(2 in the book\)/);
+    assert.ok(existsSync(join(out, "01_first.html")), "the page not rebuilt is kept");
+    const index2 = readFileSync(join(out, "index.html"), "utf8");
+    assert.match(index2, /01_first\.html">01_first<\/a><\/td><td>First steps<\/td>[\s\S]*02_second\.html">02_second<\/a><\/td><td>Second, mended<\/td>/);
+    assert.match(index2, /12 s/, "the kept page keeps its time");
+    assert.match(readFileSync(join(out, "02_second.html"), "utf8"), /href="01_first\.html"/);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
