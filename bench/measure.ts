@@ -54,7 +54,7 @@ export function peakMatmulGflops(n = 1024, runs = 7): number {
 }
 
 /** Synthetic token rows (deterministic). */
-function rows(vocab: number, n: number, T: number) {
+export function rows(vocab: number, n: number, T: number) {
   return Array.from({ length: n }, (_, r) => {
     const ids = Int32Array.from({ length: T + 1 }, (_, i) => ((r * 7919 + i) * 2654435761) % vocab);
     return { inputIds: ids.subarray(0, T), labels: ids.subarray(1) };

@@ -12,10 +12,11 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { LIB_DIR } from "../paths";
 import { engineInfo } from "../engine/backend";
-import { readValues } from "../engine/in-place";
+import { canUpdateInPlace, readValues } from "../engine/in-place";
+import { uninitializedTensor } from "../engine/wasm-kernels";
 import type { GPT } from "../model/gpt";
 import type { Row } from "../data/collate";
-import type { ReplicaInit, ReplicaStep } from "./replica";
+import type { ReplicaDone, ReplicaInit, ReplicaResult, ReplicaStep } from "./replica";
 
 /** Worker count for "auto": one per core, at most 4 (beyond that batches get too small to pay off). */
 export function autoWorkers(): number {
@@ -24,7 +25,19 @@ export function autoWorkers(): number {
   return Math.min(4, availableParallelism());
 }
 
-interface Pending { resolve: (r: { slot: number; lossSum: number; tokens: number }[]) => void; reject: (e: Error) => void }
+interface Pending { resolve: (r: ReplicaDone) => void; reject: (e: Error) => void }
+
+/** Where the last gradients() call's time went, in milliseconds (for bench/train-scaling.ts and profiles). */
+export interface PoolTimings {
+  /** gradients() from its call to its return: the replicas' work, waiting for the slowest, summing. */
+  wallMs: number;
+  /** From handing out the micro-batches to the last replica's reply. */
+  waitMs: number;
+  /** Summing the micro-batches' gradients in order and making tensors of them (this thread). */
+  sumMs: number;
+  /** Per worker (index order): its own account of the step. */
+  workers: { syncMs: number; busyMs: number; micro: { slot: number; computeMs: number; copyMs: number }[] }[];
+}
 
 export class ReplicaPool {
   private readonly workers: Worker[];
@@ -33,6 +46,8 @@ export class ReplicaPool {
   private readonly paramsView: Float32Array;
   private readonly slots: Float32Array[];
   private dirty = true;
+  /** Timings of the last gradients() call (null before the first). */
+  lastTimings: PoolTimings | null = null;
 
   private constructor(workers: Worker[], layout: ReplicaInit["layout"], params: Float32Array, slots: Float32Array[]) {
     this.workers = workers;
@@ -40,11 +55,11 @@ export class ReplicaPool {
     this.paramsView = params;
     this.slots = slots;
     for (const w of workers) {
-      w.on("message", (m: { type: string; results?: []; message?: string }) => {
+      w.on("message", (m: ReplicaDone | { type: "error"; message: string }) => {
         const p = this.pending.get(w);
         if (!p) return;
         this.pending.delete(w);
-        if (m.type === "done") p.resolve(m.results!);
+        if (m.type === "done") p.resolve(m);
         else p.reject(new Error(`training replica failed: ${m.message}`));
       });
       w.on("error", (e) => {
@@ -101,31 +116,46 @@ export class ReplicaPool {
    */
   async gradients(micro: Row[][], dropoutSeed: number): Promise<{ lossSum: number; tokens: number; grads: Map<string, tf.Tensor> }> {
     if (micro.length > this.slots.length) throw new Error(`ReplicaPool: ${micro.length} micro-batches, room for ${this.slots.length}`);
+    const t0 = performance.now();
     const jobs = this.workers.map((w, wi) => {
       const mine = micro.map((rows, slot) => ({ slot, rows })).filter((_, i) => i % this.workers.length === wi);
-      if (mine.length === 0) return Promise.resolve([] as { slot: number; lossSum: number; tokens: number }[]);
-      return new Promise<{ slot: number; lossSum: number; tokens: number }[]>((resolve, reject) => {
+      if (mine.length === 0) return Promise.resolve({ type: "done", results: [], syncMs: 0, busyMs: 0 } as ReplicaDone);
+      return new Promise<ReplicaDone>((resolve, reject) => {
         this.pending.set(w, { resolve, reject });
         const msg: ReplicaStep = { type: "step", syncParams: this.dirty, micro: mine, dropoutSeed };
         w.postMessage(msg);
       });
     });
-    const results = (await Promise.all(jobs)).flat().sort((a, b) => a.slot - b.slot);
+    const done = await Promise.all(jobs);
+    const t1 = performance.now();
+    const results: ReplicaResult[] = done.flatMap((d) => d.results).sort((a, b) => a.slot - b.slot);
     this.dirty = false;
     let lossSum = 0, tokens = 0;
     for (const r of results) {
       lossSum += r.lossSum;
       tokens += r.tokens;
     }
+    // On wasm each sum is written straight into its tensor's memory (no copy into the heap afterwards).
+    // A Float32Array store rounds to float32: sum[i] += x is Math.fround(sum[i] + x), the in-process order.
+    const inPlace = canUpdateInPlace();
     const grads = new Map<string, tf.Tensor>();
     for (const l of this.layout) {
-      const sum = this.slots[0].slice(l.offset, l.offset + l.size);
+      const first = this.slots[0].subarray(l.offset, l.offset + l.size);
+      const t = inPlace ? uninitializedTensor(l.shape) : null;
+      const sum = t ? readValues(t) : first.slice();
+      if (t) sum.set(first);
       for (let s = 1; s < micro.length; s++) {
-        const src = this.slots[s];
-        for (let i = 0; i < l.size; i++) sum[i] = Math.fround(sum[i] + src[l.offset + i]);
+        const src = this.slots[s].subarray(l.offset, l.offset + l.size);
+        for (let i = 0; i < l.size; i++) sum[i] += src[i];
       }
-      grads.set(l.name, tf.tensor(sum, l.shape));
+      grads.set(l.name, t ?? tf.tensor(sum, l.shape));
     }
+    const t2 = performance.now();
+    this.lastTimings = {
+      wallMs: t2 - t0, waitMs: t1 - t0, sumMs: t2 - t1,
+      workers: done.map((d) => ({ syncMs: d.syncMs, busyMs: d.busyMs,
+        micro: d.results.map((r) => ({ slot: r.slot, computeMs: r.computeMs, copyMs: r.copyMs })) })),
+    };
     return { lossSum, tokens, grads };
   }
 

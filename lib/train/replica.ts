@@ -33,6 +33,26 @@ export interface ReplicaStep {
   dropoutSeed: number;
 }
 
+/** One micro-batch's result, with where the replica's time went (milliseconds, this thread's clock). */
+export interface ReplicaResult {
+  slot: number;
+  lossSum: number;
+  tokens: number;
+  /** Forward and backward (lossAndGradients, the batch's tensors included). */
+  computeMs: number;
+  /** Gradients copied into the shared slot, tensors disposed. */
+  copyMs: number;
+}
+
+export interface ReplicaDone {
+  type: "done";
+  results: ReplicaResult[];
+  /** Parameters loaded from shared memory (0 when they had not changed). */
+  syncMs: number;
+  /** From the message's arrival to the reply: sync, every micro-batch, copies. */
+  busyMs: number;
+}
+
 async function main(): Promise<void> {
   const init = workerData as ReplicaInit;
   await initEngine(init.backend);
@@ -48,6 +68,7 @@ async function main(): Promise<void> {
       return;
     }
     try {
+      const t0 = performance.now();
       if (msg.syncParams) {
         for (const l of init.layout) {
           const v = model.params.get(l.name)!;
@@ -59,21 +80,25 @@ async function main(): Promise<void> {
           }
         }
       }
-      const results: { slot: number; lossSum: number; tokens: number }[] = [];
+      const syncMs = performance.now() - t0;
+      const results: ReplicaResult[] = [];
       for (const { slot, rows } of msg.micro) {
+        const tc = performance.now();
         const batch = rowsToBatch(rows, init.padId);
         const { lossSum, grads } = lossAndGradients(model, batch, undefined, { training: true, dropoutSeed: msg.dropoutSeed });
+        const tw = performance.now();
         const out = slots[slot];
         for (const l of init.layout) {
           const g = grads.get(l.name);
           if (g) out.set(readValues(g), l.offset);
           else out.fill(0, l.offset, l.offset + l.size);
         }
-        results.push({ slot, lossSum, tokens: batch.trainedTokens });
         tf.dispose([...grads.values()]);
         disposeBatch(batch);
+        results.push({ slot, lossSum, tokens: batch.trainedTokens, computeMs: tw - tc, copyMs: performance.now() - tw });
       }
-      parentPort!.postMessage({ type: "done", results });
+      const done: ReplicaDone = { type: "done", results, syncMs, busyMs: performance.now() - t0 };
+      parentPort!.postMessage(done);
     } catch (e) {
       parentPort!.postMessage({ type: "error", message: (e as Error).message });
     }

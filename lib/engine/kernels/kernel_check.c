@@ -152,6 +152,25 @@ static void check_lanes(void) {
   free(x); free(a); free(b); free(dy); free(r); free(y);
 }
 
+// AdamW as the addon runs it (ADAMW_UPDATE: eight lanes with AVX2, scalar elsewhere) against the scalar
+// loop, bit for bit, over a length with a tail; a second step from the first's moments, with clipping.
+static void check_adamw_lanes(void) {
+  int n = 1003;
+  float *p = fbuf(n), *g = fbuf(n), *m = fbuf(n), *v = fbuf(n);
+  for (int i = 0; i < n; i++) v[i] = fabsf(v[i]);
+  float *p2 = malloc(sizeof(float) * n), *m2 = malloc(sizeof(float) * n), *v2 = malloc(sizeof(float) * n);
+  memcpy(p2, p, sizeof(float) * n); memcpy(m2, m, sizeof(float) * n); memcpy(v2, v, sizeof(float) * n);
+  for (int t = 1; t <= 2; t++) {
+    float bc1 = 1.0f - powf(0.9f, (float)t), bc2 = 1.0f - powf(0.95f, (float)t), gs = t == 1 ? 1.0f / 2048.0f : 0.37f;
+    ADAMW_UPDATE(p, g, m, v, n, 3e-4f, 0.9f, 0.95f, 1e-8f, 0.1f, bc1, bc2, gs);
+    for (int i = 0; i < n; i++) adamw_update(p2 + i, g + i, m2 + i, v2 + i, 1, 3e-4f, 0.9f, 0.95f, 1e-8f, 0.1f, bc1, bc2, gs);
+  }
+  check_bits("AdamW: widest lanes vs scalar, parameters", p, p2, n);
+  check_bits("AdamW: widest lanes vs scalar, first moments", m, m2, n);
+  check_bits("AdamW: widest lanes vs scalar, second moments", v, v2, n);
+  free(p); free(g); free(m); free(v); free(p2); free(m2); free(v2);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Matmul in every layout, both sides of SMALL_M, partial tiles, two depth blocks, accumulate, batch.
 
@@ -551,6 +570,7 @@ int main(void) {
   check_xent(16, 512);
   check_misc();
   hashing = 0;
+  check_adamw_lanes();
   check_attention(2, 3, 37, 8, 0, 0);
   check_attention(1, 2, 70, 16, 0, 0);
   check_attention(2, 2, 5, 8, 11, 1);
