@@ -3,7 +3,7 @@
  * (forward, backward and AdamW), on the kernels this process uses: the native build when it is built,
  * the wasm module with NANOINSTRUCT_NATIVE=0. docs/PERFORMANCE.md's training profiles come from it.
  *
- *   node --import tsx bench/profile-train.ts [--config small|base] [--steps 5] [--top 12]
+ *   node --import tsx bench/profile-train.ts [--config small|base] [--batch N] [--steps 5] [--top 12]
  *   NANOINSTRUCT_NATIVE=0 node --import tsx bench/profile-train.ts
  */
 import { loadavg } from "node:os";
@@ -16,6 +16,7 @@ import { stepFixture } from "./measure";
 const { values: opts } = parseArgs({
   options: {
     config: { type: "string", default: "small" },
+    batch: { type: "string" }, // rows per step (default: the config's); the trainer's replicas each get half
     steps: { type: "string", default: "5" },
     top: { type: "string", default: "12" },
   },
@@ -24,7 +25,7 @@ const { values: opts } = parseArgs({
 const preset = BENCH_CONFIGS[opts.config!];
 if (!preset) throw new Error(`--config must be one of ${Object.keys(BENCH_CONFIGS).join(", ")}`);
 const engine = await initEngine("wasm");
-const cfg = preset.model, B = preset.batch, T = cfg.blockSize;
+const cfg = preset.model, B = Number(opts.batch ?? preset.batch), T = cfg.blockSize;
 const fixture = stepFixture(cfg, B);
 const step = fixture.step;
 for (let i = 0; i < 2; i++) step(); // warm-up: JIT, heap growth, scratch buffers

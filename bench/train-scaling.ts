@@ -14,6 +14,7 @@
  * timed inside the replica, alone and concurrently).
  */
 import { loadavg } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine/backend";
@@ -42,11 +43,30 @@ const load0 = loadavg().map((x) => +x.toFixed(2));
 await initEngine("wasm");
 const data = syntheticRows(cfg.vocabSize, B, T);
 
-interface Mode { name: string; model: GPT; opt: AdamW; pool: ReplicaPool | null; rec: Record<string, number[]> }
+/** CPU ticks (user + system) of every thread of this process, by thread id, with its name (Linux only). */
+function threadTicks(): Map<string, { name: string; ticks: number }> {
+  const out = new Map<string, { name: string; ticks: number }>();
+  try {
+    for (const tid of readdirSync("/proc/self/task")) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      const name = stat.slice(stat.indexOf("(") + 1, close);
+      const f = stat.slice(close + 2).split(" ");
+      out.set(tid, { name, ticks: Number(f[11]) + Number(f[12]) }); // utime, stime (fields 14 and 15)
+    }
+  } catch { /* not Linux */ }
+  return out;
+}
+
+interface Mode {
+  name: string; model: GPT; opt: AdamW; pool: ReplicaPool | null; rec: Record<string, number[]>;
+  /** CPU ticks by thread during this mode's recorded steps, and their wall time. */
+  ticks: Map<string, { name: string; ticks: number }>; wallMs: number; cpuMs: number;
+}
 const mode = async (name: string, workers: number): Promise<Mode> => {
   const model = GPT.create(cfg, 0);
   const pool = workers ? await ReplicaPool.create(model, workers, 2, 0) : null;
-  return { name, model, opt: new AdamW(model.params, { weightDecay: 0.1 }), pool, rec: {} };
+  return { name, model, opt: new AdamW(model.params, { weightDecay: 0.1 }), pool, rec: {}, ticks: new Map(), wallMs: 0, cpuMs: 0 };
 };
 const modes = [await mode("inline", 0), await mode("pool1", 1), await mode("pool2", 2)];
 const push = (m: Mode, k: string, v: number) => (m.rec[k] ??= []).push(v);
@@ -82,6 +102,7 @@ async function step(m: Mode, record: boolean): Promise<void> {
     const busy = timings.workers.map((w) => w.busyMs);
     push(m, "worker_busy_max_ms", Math.max(...busy));
     push(m, "worker_busy_min_ms", Math.min(...busy));
+    busy.forEach((b, i) => push(m, `worker${i}_busy_ms`, b));
     push(m, "message_overhead_ms", timings.waitMs - Math.max(...busy));
     push(m, "param_sync_ms", Math.max(...timings.workers.map((w) => w.syncMs)));
     const micro = timings.workers.flatMap((w) => w.micro);
@@ -92,17 +113,40 @@ async function step(m: Mode, record: boolean): Promise<void> {
   }
 }
 
-for (let s = 0; s < steps + 2; s++) for (const m of modes) await step(m, s >= 2);
+for (let s = 0; s < steps + 2; s++) {
+  for (const m of modes) {
+    const before = threadTicks(), c0 = process.cpuUsage(), t0 = performance.now();
+    await step(m, s >= 2);
+    if (s < 2) continue;
+    const c = process.cpuUsage(c0);
+    m.wallMs += performance.now() - t0;
+    m.cpuMs += (c.user + c.system) / 1000;
+    for (const [tid, a] of threadTicks()) {
+      const d = a.ticks - (before.get(tid)?.ticks ?? 0);
+      const e = m.ticks.get(tid) ?? { name: a.name, ticks: 0 };
+      e.ticks += d;
+      m.ticks.set(tid, e);
+    }
+  }
+}
 await Promise.all(modes.map((m) => m.pool?.close()));
 
 const summary = Object.fromEntries(modes.map((m) => [m.name, {
   ...Object.fromEntries(Object.entries(m.rec).map(([k, v]) => [k, +median(v).toFixed(2)])),
   tokens_per_s: Math.round((B * T) / (median(m.rec.step_ms) / 1000)),
 }]));
+// CPU use: the whole process per wall second (2.0 = both cores busy), and by kind of thread (ticks are 10 ms)
+const cpuUse = Object.fromEntries(modes.map((m) => {
+  const byName: Record<string, number> = {};
+  const threads = [...m.ticks.values()].filter((t) => t.ticks > 0).sort((a, b) => b.ticks - a.ticks);
+  for (const t of threads) byName[t.name] = (byName[t.name] ?? 0) + t.ticks * 10;
+  return [m.name, { cores_busy: +(m.cpuMs / m.wallMs).toFixed(2), wall_ms: Math.round(m.wallMs),
+    threads_ms: threads.map((t) => `${t.name}:${t.ticks * 10}`).join(" "), by_name_ms: byName }];
+}));
 const [inl, p1, p2] = ["inline", "pool1", "pool2"].map((n) => summary[n] as Record<string, number>);
 const result = {
   config: opts.config, batch: B, block: T, steps, load_at_start: load0, load_at_end: loadavg().map((x) => +x.toFixed(2)),
-  modes: summary,
+  modes: summary, cpu: cpuUse,
   speedup_pool2_vs_inline: inl.step_ms / p2.step_ms,
   // the factors: halving the batch (two passes of B/2 on one thread against one of B), the pool's
   // serial work per step, and two replicas at once (a half batch's forward + backward, concurrent / alone)
@@ -116,6 +160,7 @@ else {
   const keys = [...new Set(modes.flatMap((m) => Object.keys(summary[m.name])))];
   console.log(["", ...modes.map((m) => m.name)].map((c, i) => (i ? c.padStart(10) : c.padEnd(22))).join(""));
   for (const k of keys) console.log([k, ...modes.map((m) => String((summary[m.name] as Record<string, number>)[k] ?? "-"))].map((c, i) => (i ? c.padStart(10) : c.padEnd(22))).join(""));
+  for (const m of modes) console.log(`${m.name}: ${cpuUse[m.name].cores_busy} cores busy over ${cpuUse[m.name].wall_ms} ms; CPU ms by thread: ${cpuUse[m.name].threads_ms}`);
   console.log(`pool2 / inline speed-up ${result.speedup_pool2_vs_inline.toFixed(2)}x; two half batches cost x${result.half_batch_cost.toFixed(2)} of one whole;`
     + ` a half batch runs x${result.concurrency_slowdown.toFixed(2)} slower beside the other replica; pool2's serial part ${result.pool2_serial_ms.toFixed(1)} ms per step`);
 }
