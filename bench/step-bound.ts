@@ -108,7 +108,6 @@ function prepare(p: Product): { run: () => void; dispose: () => void } {
 interface WorkerData { barrier: SharedArrayBuffer; parties: number; script: string }
 interface Job { type: "products"; products: Product[]; reps: number; sync: boolean }
 interface PeakJob { type: "peak"; reps: number; sync: boolean }
-interface SpinJob { type: "spin"; reps: number; sync: boolean }
 interface SequenceJob { type: "sequence"; products: Product[]; reps: number; sync: boolean }
 
 let barrierView: Int32Array;
@@ -205,32 +204,14 @@ function timePeak(reps: number, sync: boolean) {
   return { gflops: (2 * n ** 3) / (Math.min(...per) / 1000) / 1e9, gflops_median: (2 * n ** 3) / (median(per) / 1000) / 1e9 };
 }
 
-/**
- * A loop that touches no memory (a few registers of float arithmetic), ms per round: if it slows down when
- * both threads run it, the cores themselves are shared or clocked down (SMT siblings, the host's other
- * guests, turbo), not the caches or memory.
- */
-function timeSpin(reps: number, sync: boolean) {
-  const per: number[] = [];
-  let x = 1.0001, y = 0.9999;
-  for (let r = 0; r < reps + 1; r++) {
-    if (sync) barrier();
-    const t0 = performance.now();
-    for (let i = 0; i < 20_000_000; i++) { x = x * y + 1e-9; y = y * x - 1e-9; }
-    if (r > 0) per.push(performance.now() - t0);
-  }
-  return { best: Math.min(...per), median: median(per), sink: x + y };
-}
-
 async function workerMain(): Promise<void> {
   const d = workerData as WorkerData;
   barrierView = new Int32Array(d.barrier);
   const engine = await initEngine("wasm");
-  parentPort!.on("message", (job: Job | PeakJob | SpinJob | SequenceJob | { type: "close" }) => {
+  parentPort!.on("message", (job: Job | PeakJob | SequenceJob | { type: "close" }) => {
     if (job.type === "close") { parentPort!.close(); return; }
     parties = job.sync ? d.parties : 1;
-    const result = job.type === "spin" ? timeSpin(job.reps, job.sync)
-      : job.type === "peak" ? timePeak(job.reps, job.sync)
+    const result = job.type === "peak" ? timePeak(job.reps, job.sync)
       : job.type === "sequence" ? timeSequence(job.products, job.reps, job.sync)
       : timeProducts(job.products, job.reps, job.sync);
     parentPort!.postMessage(result);
@@ -250,7 +231,9 @@ function ask<T>(w: Worker, job: object): Promise<T> {
 }
 
 async function main(): Promise<void> {
-  const { values: opts } = parseArgs({
+  let parsed;
+  try {
+    parsed = parseArgs({
     options: {
       config: { type: "string", default: "small" }, batch: { type: "string" }, reps: { type: "string", default: "7" },
       peak: { type: "string", default: "190" }, "torch-peak": { type: "boolean", default: false },
@@ -258,6 +241,11 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const opts = parsed.values;
   if (opts.help) { console.log(USAGE); return; }
   const preset = BENCH_CONFIGS[opts.config!];
   if (!preset) { console.error(`--config must be one of ${Object.keys(BENCH_CONFIGS).join(", ")}\n${USAGE}`); process.exit(2); }
@@ -293,14 +281,12 @@ async function main(): Promise<void> {
   type Times = { best: number; median: number }[];
 
   // one thread alone (the other idle)
-  const spin1 = await ask<{ best: number }>(w0, { type: "spin", reps, sync: false });
   const peak1 = await ask<{ gflops: number }>(w0, { type: "peak", reps, sync: false });
   const alone = await ask<Times>(w0, { type: "products", products: full, reps, sync: false });
   const aloneSeq = await ask<{ best: number; median: number }>(w0, { type: "sequence", products: full, reps, sync: false });
   const halfAlone = await ask<Times>(w0, { type: "products", products: half, reps, sync: false });
   // both threads at once, half the batch each
   const both = <T>(job: object) => Promise.all([ask<T>(w0, job), ask<T>(w1, job)]);
-  const spin2 = await both<{ best: number }>({ type: "spin", reps, sync: true });
   const peak2 = await both<{ gflops: number }>({ type: "peak", reps, sync: true });
   const halfBoth = await both<Times>({ type: "products", products: half, reps, sync: true });
   const halfSeqBoth = await both<{ best: number; median: number }>({ type: "sequence", products: half, reps, sync: true });
@@ -336,7 +322,6 @@ async function main(): Promise<void> {
     machine_peak_gflops: machinePeak, machine_peak_source: peakSource,
     own_peak_1_thread_gflops: peak1.gflops, own_peak_2_threads_gflops: ownPeak2,
     own_peak_2_threads_each: [peak2[0].gflops, peak2[1].gflops],
-    spin_slowdown_2_threads: Math.max(spin2[0].best, spin2[1].best) / spin1.best,
     products: rows,
     one_thread: {
       ...bound(t1), attention_ms: t1Attn, mfu_vs_own_1_thread_peak: flopsPerStep / (t1 / 1000) / (peak1.gflops * 1e9),
@@ -380,7 +365,7 @@ function printTable(r: any): void {
   console.log(`load average ${r.load_at_start.join(" ")} at the start, ${r.load_at_end.join(" ")} at the end`);
   console.log(`flops per step (6N + 12LCT per token): ${(r.flops_per_step / 1e9).toFixed(2)} G; the matmuls below: ${(r.matmul_flops_per_step / 1e9).toFixed(2)} G`);
   console.log(`1024³ on this path: ${f1(r.own_peak_1_thread_gflops)} GFLOP/s on one thread, ${f1(r.own_peak_2_threads_gflops)} on two at once (${r.own_peak_2_threads_each.map(f1).join(" + ")}); machine's best matmul ${f1(r.machine_peak_gflops)} (${r.machine_peak_source})`);
-  console.log(`a register-only loop runs x${f2(r.spin_slowdown_2_threads)} slower when both threads run it (1.00: two independent cores)\n`);
+  console.log("");
   const head = ["product", "per step", "shape (MxNxK)", "AB", "1 thr ms", "GFLOP/s", "half ms", "half, 2 at once", "slowdown"];
   const lines = r.products.map((p: any) => [p.name, String(p.count), p.shape, p.layout, f3(p.ms_full), f1(p.gflops_full), f3(p.ms_half),
     f3(p.ms_half_concurrent), f2(p.concurrent_slowdown)]);

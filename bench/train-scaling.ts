@@ -31,10 +31,16 @@ const USAGE = `usage: node --import tsx bench/train-scaling.ts [--config small|b
 The trainer's step on one thread (inline), on one replica thread doing two half batches (pool1), and on
 two replica threads at once (pool2), interleaved; medians of --steps steps after 2 warm-up steps.`;
 
-const { values: opts } = parseArgs({
-  options: { config: { type: "string", default: "small" }, steps: { type: "string", default: "9" },
-    json: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
-});
+const options = { config: { type: "string", default: "small" }, steps: { type: "string", default: "9" },
+  json: { type: "boolean", default: false }, help: { type: "boolean", default: false } } as const;
+let parsed: ReturnType<typeof parseArgs<{ options: typeof options }>>;
+try {
+  parsed = parseArgs({ options });
+} catch (e) {
+  console.error(`${(e as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+const opts = parsed.values;
 if (opts.help) { console.log(USAGE); process.exit(0); }
 const preset = BENCH_CONFIGS[opts.config!];
 if (!preset) { console.error(`--config must be one of ${Object.keys(BENCH_CONFIGS).join(", ")}\n${USAGE}`); process.exit(2); }
