@@ -14,12 +14,11 @@
 import { parseArgs } from "node:util";
 import { generateWorld } from "../lib/world";
 import { Rng } from "../lib/random";
-import type { Fact, Relation } from "../lib/world/types";
+import type { Fact } from "../lib/world/types";
 import { canonicalSentence } from "../lib/world/phrases";
 import { factsAbout } from "../lib/world/query";
-import { factKeys, otherValue, questionsFor, valuePool } from "../lib/tasks/facts";
-import { combineKeys, splitOfKey } from "../lib/tasks/split";
-import { choiceOptions } from "../lib/tasks/clusters/closed-book-choice";
+import { otherValue, questionsFor, splitOfFact } from "../lib/tasks/facts";
+import { CHOICE_RELATIONS, choiceOptions, distractorValues } from "../lib/tasks/clusters/closed-book-choice";
 import { loadModel } from "../lib/model/load";
 import { getTemplate } from "../lib/data/templates/registry";
 import { rankClassify } from "../lib/eval/rank";
@@ -27,7 +26,6 @@ import { estimate, type Outcomes } from "../lib/ablate/stats";
 import type { InstructionRecord } from "../lib/data/record";
 import { reportError } from "../lib/cli/main";
 
-const RELATIONS: Relation[] = ["capital", "climate", "national_dish", "in_country", "feature", "job", "home", "favourite_colour", "favourite_food", "hobby", "pet", "best_friend"];
 const FORMS = ["names", "yes/no", "sentences"] as const;
 type Form = (typeof FORMS)[number];
 
@@ -41,13 +39,12 @@ function items(seed: number): Record<Form, InstructionRecord[]> {
   const out: Record<Form, InstructionRecord[]> = { names: [], "yes/no": [], sentences: [] };
   const subjects = [...w.countries.map((c) => c.name), ...w.cities.map((c) => c.name), ...w.people.map((p) => p.name)];
   for (const subject of subjects) {
-    for (const relation of RELATIONS) {
+    for (const relation of CHOICE_RELATIONS) {
       const truths = factsAbout(w, subject).filter((f) => f.relation === relation).map((f) => f.object);
       if (truths.length === 0) continue;
       const fact: Fact = { subject, relation, object: truths[0] };
-      if (splitOfKey(w, combineKeys(w, factKeys(w, fact))) !== "eval") continue;
-      const values = (relation === "capital" ? w.countries.map((c) => c.capital) : valuePool(w, relation)).filter((v) => !truths.includes(v));
-      const options = choiceOptions(rng, fact.object, values);
+      if (splitOfFact(w, fact) !== "eval") continue;
+      const options = choiceOptions(rng, fact.object, distractorValues(w, relation, truths));
       const question = rng.pick(questionsFor(w, relation, subject));
       const sentence = (object: string) => canonicalSentence(w, { ...fact, object });
       const id = `${subject}/${relation}`;
@@ -71,7 +68,7 @@ async function main(): Promise<void> {
   const seed = Number(values.seed);
   const byForm = items(seed);
   const template = getTemplate(values.template as "alpaca");
-  console.log(`${byForm.names.length} facts (evaluation-side subjects, ${RELATIONS.length} relations), seed ${seed}; rank classification under the ${values.template} template`);
+  console.log(`${byForm.names.length} facts (evaluation-side subjects, ${CHOICE_RELATIONS.length} relations), seed ${seed}; rank classification under the ${values.template} template`);
   for (const form of FORMS) {
     const recs = byForm[form];
     const counts = new Map<string, number>();

@@ -8,8 +8,7 @@
 import { generateWorld } from "../lib/world";
 import { factsAbout } from "../lib/world/query";
 import { canonicalCloze } from "../lib/world/phrases";
-import { factKeys } from "../lib/tasks/facts";
-import { combineKeys, splitOfKey } from "../lib/tasks/split";
+import { splitOfFact } from "../lib/tasks/facts";
 import { loadModel } from "../lib/model/load";
 import { generate } from "../lib/model/generate";
 import { reportError } from "../lib/cli/main";
@@ -17,7 +16,7 @@ const w = generateWorld(0);
 const Q: Record<string, (s: string) => string> = { job: (s) => `What does ${s} do for work?`, home: (s) => `Where does ${s} live?`, capital: (s) => `What is the capital of ${s}?`, favourite_colour: (s) => `What is ${s}'s favourite colour?`, best_friend: (s) => `Who is ${s}'s best friend?` };
 const items: { prompt: string; value: string }[] = [];
 for (const s of [...w.countries.map((c) => c.name), ...w.people.map((p) => p.name)]) for (const f of factsAbout(w, s)) {
-  if (!Q[f.relation] || splitOfKey(w, combineKeys(w, factKeys(w, f))) !== "eval") continue;
+  if (!Q[f.relation] || splitOfFact(w, f) !== "eval") continue;
   items.push({ prompt: `Tavi visited Thoflor in Feze.\n"${Q[f.relation](s)}" Thoflor asked. "`, value: canonicalCloze(w, f)!.continuation.trim() });
 }
 async function main(): Promise<void> {

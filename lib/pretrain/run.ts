@@ -23,7 +23,6 @@ import { generateAsync } from "../model/generate";
 
 export type { PretrainReport };
 
-
 export interface PretrainOptions {
   resume?: boolean;
   callbacks?: TrainerCallbacks;

@@ -10,8 +10,9 @@ import { canonicalSentence, factSentence, foodNoun } from "../world/phrases";
 import { numberToWords } from "../world/numbers";
 import { regularPlural } from "../world/text";
 import type { VerifierSpec } from "./verify";
-import type { SubjectPool } from "./types";
 import { NEGATIONS, allOf, anyOf, aOrAn, mentions, normalized, unique } from "./helpers";
+import { combineKeys, splitOfKey } from "./split";
+import type { Split, SubjectPool } from "./types";
 
 /** Ways a subject is named in sentences: the name, and the plural for animals, foods and objects. */
 export function subjectForms(w: World, name: string): string[] {
@@ -257,4 +258,9 @@ export function factKeys(w: World, f: Fact): string[] {
   if (f.relation === "in_country" && w.cities.some((c) => c.name === f.subject && c.isCapital)) keys.push(`country:${f.object}`);
   if (f.relation === "translation") keys.push(`word:${f.subject}`);
   return keys;
+}
+
+/** The side of the train/eval split a true fact is on: eval when any subject it reveals is held out. */
+export function splitOfFact(w: World, f: Fact): Split {
+  return splitOfKey(w, combineKeys(w, factKeys(w, f)));
 }

@@ -8,7 +8,7 @@
  * capitals, other jobs, other colours), so no option gives itself away by its kind. Subjects are held out
  * whole, as in closed_book_qa.
  */
-import type { Fact, Relation } from "../../world/types";
+import type { Fact, Relation, World } from "../../world/types";
 import type { Rng } from "../../random";
 import { objectsOf } from "../../world/query";
 import { canonicalSentence } from "../../world/phrases";
@@ -20,6 +20,37 @@ import { askCheck, inv, oneOf, unique } from "../helpers";
 const CLUSTER = "closed_book_choice";
 /** Options per question: the answer and three distractors, so chance is 25%. */
 export const CHOICE_OPTIONS = 4;
+
+/** The relations asked, by the kind of subject (the question bank's, all but age). */
+const RELATIONS_BY_KIND = {
+  country: ["capital", "climate", "national_dish"],
+  city: ["in_country", "feature"],
+  person: ["job", "home", "favourite_colour", "favourite_food", "hobby", "pet", "best_friend"],
+} as const satisfies Record<string, readonly Relation[]>;
+type ChoiceRelation = (typeof RELATIONS_BY_KIND)[keyof typeof RELATIONS_BY_KIND][number];
+export const CHOICE_RELATIONS: readonly ChoiceRelation[] = Object.values(RELATIONS_BY_KIND).flat();
+
+/** Words a question about the relation uses (the inverted templates' check). */
+const CUES: Record<ChoiceRelation, string[]> = {
+  capital: ["capital"],
+  climate: ["climate", "weather"],
+  national_dish: ["dish", "food"],
+  in_country: ["country", "where"],
+  feature: ["famous", "known", "visit"],
+  job: ["job", "work", "works", "do", "trade", "occupation", "living"],
+  home: ["live", "lives", "home", "where", "city"],
+  favourite_colour: ["colour"],
+  favourite_food: ["food", "eat"],
+  hobby: ["hobby", "do", "enjoy", "like"],
+  pet: ["pet", "animal"],
+  best_friend: ["friend"],
+};
+
+/** What a fact's distractors are drawn from: capitals compete with capitals, other relations with every value they take. */
+export function distractorValues(w: World, relation: Relation, truths: readonly string[]): string[] {
+  const values = relation === "capital" ? w.countries.map((c) => c.capital) : valuePool(w, relation);
+  return values.filter((v) => !truths.includes(v));
+}
 
 /** The answer and `n - 1` other values from `pool`, in a random order. */
 export function choiceOptions(rng: Rng, answer: string, pool: readonly string[], n = CHOICE_OPTIONS): string[] {
@@ -42,14 +73,13 @@ const WRAPPERS = [
   "Q: {question}",
 ];
 
-const POOL_OF_KIND = { person: "person", country: "country", city: "city" } as const satisfies Record<string, SubjectPool>;
-
 /**
  * One task per relation: a subject of the pool that has the fact, one of the question bank's phrasings of
  * it, and four options. The example's input is the subject alone, so each subject is asked once per task.
  */
-function choiceTask(kind: keyof typeof POOL_OF_KIND, relation: Relation, cues: string[]): TaskSpec {
-  const pool = POOL_OF_KIND[kind];
+function choiceTask(kind: keyof typeof RELATIONS_BY_KIND, relation: ChoiceRelation): TaskSpec {
+  const cues = CUES[relation];
+  const pool: SubjectPool = kind;
   return {
     name: `${relation}_choice`,
     cluster: CLUSTER,
@@ -62,13 +92,11 @@ function choiceTask(kind: keyof typeof POOL_OF_KIND, relation: Relation, cues: s
       if (truths.length === 0) return undefined;
       const answer = truths[0];
       const fact: Fact = { subject, relation, object: answer };
-      // Capitals compete with capitals; every other relation with every value it takes in the world.
-      const values = relation === "capital" ? w.countries.map((c) => c.capital) : valuePool(w, relation);
       const sentence = (object: string) => canonicalSentence(w, { ...fact, object });
       return {
         inputs: { subject },
         answer: sentence(answer),
-        options: choiceOptions(ctx.rng, answer, values.filter((v) => !truths.includes(v))).map(sentence),
+        options: choiceOptions(ctx.rng, answer, distractorValues(w, relation, truths)).map(sentence),
         vars: { question: ctx.rng.pick(questionsFor(w, relation, subject)) },
         splitKey: combineKeys(w, factKeys(w, fact)),
         facts: [fact],
@@ -87,18 +115,6 @@ export const closedBookChoice: ClusterSpec = {
   name: CLUSTER,
   description: "Closed-book questions about the world's countries, cities and people, with four sentences as answer options.",
   related: ["closed_book_qa"],
-  tasks: [
-    choiceTask("country", "capital", ["capital"]),
-    choiceTask("country", "climate", ["climate", "weather"]),
-    choiceTask("country", "national_dish", ["dish", "food"]),
-    choiceTask("city", "in_country", ["country", "where"]),
-    choiceTask("city", "feature", ["famous", "known", "visit"]),
-    choiceTask("person", "job", ["job", "work", "works", "do", "trade", "occupation", "living"]),
-    choiceTask("person", "home", ["live", "lives", "home", "where", "city"]),
-    choiceTask("person", "favourite_colour", ["colour"]),
-    choiceTask("person", "favourite_food", ["food", "eat"]),
-    choiceTask("person", "hobby", ["hobby", "do", "enjoy", "like"]),
-    choiceTask("person", "pet", ["pet", "animal"]),
-    choiceTask("person", "best_friend", ["friend"]),
-  ],
+  tasks: Object.entries(RELATIONS_BY_KIND).flatMap(([kind, relations]) =>
+    relations.map((r) => choiceTask(kind as keyof typeof RELATIONS_BY_KIND, r))),
 };
