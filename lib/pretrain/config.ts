@@ -5,6 +5,7 @@
 import { UserError } from "../errors";
 import { DEFAULT_LOOP, validateLoop, type LoopConfig } from "../train/trainer";
 import { checkKnownKeys, checkTypes, isPlainObject, loopLimitProblems, memoryProblem, stripComments } from "../config";
+import { DEFAULT_CORPUS_OPTIONS, type DocumentKind } from "../world/corpus";
 
 export interface PretrainConfig {
   /** Run directory: checkpoints, metrics.jsonl, the resolved config, and the final model in model/. */
@@ -17,6 +18,11 @@ export interface PretrainConfig {
   corpusChars: number;
   /** Share of dialogue answers given alone rather than in a sentence (the corpus option of that name). */
   shortAnswers: number;
+  /**
+   * Document-kind weights that replace the corpus's defaults for the kinds named (`{"dialogue": 30}`); the
+   * kinds left out keep their default weight. `{}` is the default corpus.
+   */
+  mix: Partial<Record<DocumentKind, number>>;
   /** BPE vocabulary size, special tokens included. */
   vocabSize: number;
   nLayer: number;
@@ -42,6 +48,7 @@ export const DEFAULT_PRETRAIN: PretrainConfig = {
   corpusSeed: 0,
   corpusChars: 6_000_000,
   shortAnswers: 0,
+  mix: {},
   vocabSize: 1024,
   nLayer: 4,
   nHead: 4,
@@ -64,6 +71,10 @@ export function resolvePretrainConfig(raw: unknown, file: string): PretrainConfi
   if (obj.train !== undefined && !isPlainObject(obj.train)) {
     throw new UserError(`${file}: 'train' must be an object, got ${JSON.stringify(obj.train)}`, 2);
   }
+  if (obj.mix !== undefined && !isPlainObject(obj.mix)) {
+    throw new UserError(`${file}: 'mix' must be an object of document-kind weights, got ${JSON.stringify(obj.mix)}`, 2);
+  }
+  checkKnownKeys((obj.mix ?? {}) as Record<string, unknown>, Object.keys(DEFAULT_CORPUS_OPTIONS.mix), file, "mix.");
   const trainRaw = (obj.train ?? {}) as Record<string, unknown>;
   checkKnownKeys(trainRaw, Object.keys(DEFAULT_LOOP), file, "train.");
   const cfg = { ...DEFAULT_PRETRAIN, ...obj, train: { ...DEFAULT_PRETRAIN.train, ...trainRaw } } as PretrainConfig;
@@ -76,6 +87,10 @@ export function resolvePretrainConfig(raw: unknown, file: string): PretrainConfi
   if (cfg.nEmbd % cfg.nHead !== 0) errors.push(`nEmbd (${cfg.nEmbd}) must be divisible by nHead (${cfg.nHead})`);
   if (cfg.vocabSize < 260) errors.push(`vocabSize must be at least 260 (256 bytes + special tokens)`);
   if (!(cfg.shortAnswers >= 0 && cfg.shortAnswers <= 1)) errors.push(`shortAnswers must be in [0, 1], got ${cfg.shortAnswers}`);
+  for (const [kind, w] of Object.entries(cfg.mix)) {
+    if (typeof w !== "number" || !Number.isFinite(w) || w < 0) errors.push(`mix.${kind} must be a finite number >= 0, got ${JSON.stringify(w)}`);
+  }
+  if (Object.values({ ...DEFAULT_CORPUS_OPTIONS.mix, ...cfg.mix }).every((w) => w === 0)) errors.push("mix: every document kind has weight 0");
   if (!(cfg.dropout >= 0 && cfg.dropout < 1)) errors.push(`dropout must be in [0, 1), got ${cfg.dropout}`);
   if (cfg.weightsDtype !== "float32" && cfg.weightsDtype !== "float16") errors.push(`weightsDtype must be "float32" or "float16", got ${JSON.stringify(cfg.weightsDtype)}`);
   errors.push(...loopLimitProblems(cfg.train));
