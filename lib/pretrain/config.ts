@@ -5,7 +5,7 @@
 import { UserError } from "../errors";
 import { DEFAULT_LOOP, validateLoop, type LoopConfig } from "../train/trainer";
 import { checkKnownKeys, checkTypes, isPlainObject, loopLimitProblems, memoryProblem, stripComments } from "../config";
-import { DEFAULT_CORPUS_OPTIONS, type DocumentKind } from "../world/corpus";
+import { DEFAULT_CORPUS_OPTIONS, type CorpusOptions, type DocumentKind } from "../world/corpus";
 
 export interface PretrainConfig {
   /** Run directory: checkpoints, metrics.jsonl, the resolved config, and the final model in model/. */
@@ -104,4 +104,9 @@ export function resolvePretrainConfig(raw: unknown, file: string): PretrainConfi
   }
   if (errors.length) throw new UserError(`${file}: ${errors[0]}`, 2);
   return cfg;
+}
+
+/** The corpus a recipe trains on, as options for `generateCorpus`: its seed, size, short answers and mix. */
+export function pretrainCorpusOptions(cfg: PretrainConfig): Partial<CorpusOptions> {
+  return { seed: cfg.corpusSeed, charsTarget: cfg.corpusChars, shortAnswers: cfg.shortAnswers, mix: { ...DEFAULT_CORPUS_OPTIONS.mix, ...cfg.mix } };
 }

@@ -12,12 +12,12 @@ import { initEngine } from "../engine/backend";
 import { GPT } from "../model/gpt";
 import { saveModel } from "../model/load";
 import { trainBpe, type Tokenizer } from "../tokenizer";
-import { generateWorld, generateCorpus, clozeProbes, DEFAULT_CORPUS_OPTIONS } from "../world/index";
+import { generateWorld, generateCorpus, clozeProbes } from "../world/index";
 import { train, type TrainerCallbacks } from "../train/trainer";
 import { encodeDocuments, windowSource } from "./data";
 import { runProbes, worldKnowledge } from "./probes";
 import { modelCard, type PretrainReport } from "./card";
-import type { PretrainConfig } from "./config";
+import { pretrainCorpusOptions, type PretrainConfig } from "./config";
 import { configHash } from "../config";
 import { generateAsync } from "../model/generate";
 
@@ -53,7 +53,7 @@ async function pretrainIn(cfg: PretrainConfig, opts: PretrainOptions, hash: stri
 
   log(`world (seed ${cfg.worldSeed}) and corpus (~${(cfg.corpusChars / 1e6).toFixed(1)} MB)`);
   const world = generateWorld(cfg.worldSeed);
-  const corpus = generateCorpus(world, { seed: cfg.corpusSeed, charsTarget: cfg.corpusChars, shortAnswers: cfg.shortAnswers, mix: { ...DEFAULT_CORPUS_OPTIONS.mix, ...cfg.mix } });
+  const corpus = generateCorpus(world, pretrainCorpusOptions(cfg));
   const trainTexts = corpus.train.map((d) => d.text);
   log(`training a ${cfg.vocabSize}-token byte-level BPE on ${corpus.train.length} documents`);
   const tokenizer: Tokenizer = trainBpe(trainTexts, { vocabSize: cfg.vocabSize });
