@@ -2,8 +2,8 @@
  * Does a base model answer a question about a fact with the value alone, in its own dialogue form
  * (`"Where does Rogor live?" Thoflor asked. "` -> `Meidrisk," ...`)? Greedy, 8 new tokens, on the
  * evaluation-side facts of five relations; counts answers that are the value alone, and answers with the
- * value anywhere (mostly inside a sentence). Used for flan-clusters-qa in docs/ABLATIONS.md.
- *   node --import tsx scripts/probe-short-answers.ts nano-small-qa nano-small
+ * value anywhere (mostly inside a sentence). Used for flan-clusters-qa and flan-clusters-qa2 in docs/ABLATIONS.md.
+ *   node --import tsx scripts/probe-short-answers.ts nano-small-qa2 nano-small-qa nano-small
  */
 import { generateWorld } from "../lib/world";
 import { factsAbout } from "../lib/world/query";
