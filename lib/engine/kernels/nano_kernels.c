@@ -857,6 +857,140 @@ void decode_block(const float* x, float* y, float* K, float* V, int B, int T, in
   for (int i = 0; i < N * C; i++) y[i] = y[i] + h[i];
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Training: a whole block forward in one call, keeping what its backward pass reads, and the backward in
+// one call. They replace ~12 TF.js kernel launches forward and ~25 backward per block (layer norms, linear
+// layers, attention, GELU, the residual adds, the reshapes and copies between them). Each step calls the
+// routine the separate kernels call, with the same arguments, in the same order, so values and gradients
+// equal the separate kernels' bit for bit (a gradient reaching a tensor along two paths is a sum of two
+// terms, the same in either order).
+
+// The saved activations of one block (floats), for N = B * T rows, in this order, each segment a multiple
+// of four floats: mean1, rstd1 (N each), h1 = ln_1(x) (N x C), qkv (N x 3C), att (N x C, attention output),
+// x1 = x + proj(att) (N x C), mean2, rstd2 (N each), h2 = ln_2(x1) (N x C), pre (N x 4C, fc output),
+// act = gelu(pre) (N x 4C), P (B x nh x T x T, attention probabilities).
+static inline size_t up4(size_t n) { return (n + 3) & ~(size_t)3; }
+
+__attribute__((export_name("block_saved_floats")))
+int block_saved_floats(int B, int T, int C, int nh) {
+  size_t N = (size_t)B * T;
+  return (int)(4 * up4(N) + 15 * up4(N * C) + up4((size_t)B * nh * T * T));
+}
+
+static int block_gemm_floats(int B, int T, int C, int nh) {
+  int N = B * T;
+  return max_i(matmul_scratch_floats(max_i(N, 4 * C), 4 * C), attention_scratch_floats(T, T, C / nh)) + 4;
+}
+
+__attribute__((export_name("block_scratch_floats")))
+int block_scratch_floats(int B, int T, int C, int nh) {
+  size_t N = (size_t)B * T;
+  return (int)(up4(N * 4 * C) + 5 * up4(N * C) + 4 + block_gemm_floats(B, T, C, nh));
+}
+
+typedef struct {
+  float *mean1, *rstd1, *h1, *qkv, *att, *x1, *mean2, *rstd2, *h2, *pre, *act, *P;
+} BlockSaved;
+
+static BlockSaved block_saved_layout(float* s, int B, int T, int C, int nh) {
+  size_t N = (size_t)B * T;
+  BlockSaved v;
+  v.mean1 = s; s += up4(N);
+  v.rstd1 = s; s += up4(N);
+  v.h1 = s; s += up4(N * C);
+  v.qkv = s; s += 3 * up4(N * C);
+  v.att = s; s += up4(N * C);
+  v.x1 = s; s += up4(N * C);
+  v.mean2 = s; s += up4(N);
+  v.rstd2 = s; s += up4(N);
+  v.h2 = s; s += up4(N * C);
+  v.pre = s; s += 4 * up4(N * C);
+  v.act = s; s += 4 * up4(N * C);
+  v.P = s;
+  return v;
+}
+
+static float* align16(float* p) { return (float*)(((size_t)p + 15) & ~(size_t)15); }
+
+// The GELU of the block kernels: the native build's eight-lane version where it has one (the same bits).
+#ifdef NANO_GELU_WIDE
+static void gelu_forward_wide(const float* x, int n, float* y);
+static void gelu_backward_wide(const float* x, const float* dy, int n, float* dx);
+#define BLOCK_GELU_FORWARD gelu_forward_wide
+#define BLOCK_GELU_BACKWARD gelu_backward_wide
+#else
+#define BLOCK_GELU_FORWARD gelu_forward
+#define BLOCK_GELU_BACKWARD gelu_backward
+#endif
+
+// y (B, T, C) = the block applied to x (B, T, C) with causal attention over the T positions (no cache):
+//   x1 = x + proj(attention(ln_1(x))), y = x1 + fc2(gelu(fc(ln_2(x1)))).
+// `bias` (optional) is added to the scores: (b, h, i, j) at bias[b * bb + h * bh + i * T + j]. `saved`
+// (block_saved_floats) receives the activations block_backward reads.
+__attribute__((export_name("block_forward")))
+void block_forward(const float* x, float* y, float* saved, int B, int T, int C, int nh, float eps,
+                   const float* bias, int bb, int bh, float* scratch,
+                   const float* ln1_g, const float* ln1_b, const float* qkv_w, const float* qkv_b,
+                   const float* proj_w, const float* proj_b, const float* ln2_g, const float* ln2_b,
+                   const float* fc_w, const float* fc_b, const float* fc2_w, const float* fc2_b) {
+  int N = B * T, C3 = 3 * C, hs = C / nh;
+  BlockSaved s = block_saved_layout(saved, B, T, C, nh);
+  float* gs = align16(scratch);
+  float scale = 1.0f / __builtin_sqrtf((float)hs);
+  layernorm_forward(x, ln1_g, ln1_b, N, C, eps, s.h1, s.mean1, s.rstd1);
+  linear_forward(s.h1, qkv_w, qkv_b, N, C, C3, s.qkv, gs);
+  attention_forward(s.qkv, s.qkv + C, s.qkv + 2 * C, s.att, s.P, B, nh, T, 0, hs,
+                    T * C3, hs, C3, T * C3, hs, C3, T * C3, hs, C3, T * C, hs, C, bias, bb, bh, scale, gs);
+  linear_forward(s.att, proj_w, proj_b, N, C, C, y, gs);
+  for (size_t i = 0; i < (size_t)N * C; i++) s.x1[i] = x[i] + y[i];
+  layernorm_forward(s.x1, ln2_g, ln2_b, N, C, eps, s.h2, s.mean2, s.rstd2);
+  linear_forward(s.h2, fc_w, fc_b, N, C, 4 * C, s.pre, gs);
+  BLOCK_GELU_FORWARD(s.pre, N * 4 * C, s.act);
+  linear_forward(s.act, fc2_w, fc2_b, N, 4 * C, C, y, gs);
+  for (size_t i = 0; i < (size_t)N * C; i++) y[i] = s.x1[i] + y[i];
+}
+
+// Gradients of block_forward: from x, its saved activations and dy (B, T, C), dx (B, T, C) and the
+// gradients of the twelve weights (each written whole, in the weights' shapes). Only the six weights the
+// backward pass multiplies by are passed. Scratch: block_scratch_floats.
+__attribute__((export_name("block_backward")))
+void block_backward(const float* x, const float* saved, const float* dy, float* dx, int B, int T, int C, int nh,
+                    float* scratch,
+                    const float* ln1_g, const float* qkv_w, const float* proj_w, const float* ln2_g,
+                    const float* fc_w, const float* fc2_w,
+                    float* d_ln1_g, float* d_ln1_b, float* d_qkv_w, float* d_qkv_b, float* d_proj_w, float* d_proj_b,
+                    float* d_ln2_g, float* d_ln2_b, float* d_fc_w, float* d_fc_b, float* d_fc2_w, float* d_fc2_b) {
+  int N = B * T, C3 = 3 * C, C4 = 4 * C, hs = C / nh;
+  BlockSaved s = block_saved_layout((float*)saved, B, T, C, nh);
+  float* dhid = scratch;                     // N x 4C
+  float* dx1 = dhid + up4((size_t)N * C4);   // N x C
+  float* dh = dx1 + up4((size_t)N * C);      // N x C
+  float* dqkv = dh + up4((size_t)N * C);     // N x 3C
+  float* gs = align16(dqkv + 3 * up4((size_t)N * C));
+  float scale = 1.0f / __builtin_sqrtf((float)hs);
+  // MLP: y = x1 + act fc2_w + fc2_b, act = gelu(pre), pre = h2 fc_w + fc_b, h2 = ln_2(x1)
+  col_sum(dy, N, C, d_fc2_b);
+  gemm(d_fc2_w, C, s.act, dy, C4, C, N, 1, C4, C, 1, 0, gs);   // act^T dy
+  gemm(dhid, C4, dy, fc2_w, N, C4, C, C, 1, 1, C, 0, gs);     // dy fc2_w^T
+  BLOCK_GELU_BACKWARD(s.pre, dhid, N * C4, dhid);
+  col_sum(dhid, N, C4, d_fc_b);
+  gemm(d_fc_w, C4, s.h2, dhid, C, C4, N, 1, C, C4, 1, 0, gs);  // h2^T dpre
+  gemm(dh, C, dhid, fc_w, N, C, C4, C4, 1, 1, C4, 0, gs);     // dpre fc_w^T
+  layernorm_backward(s.x1, ln2_g, s.mean2, s.rstd2, dh, N, C, dx1, d_ln2_g, d_ln2_b);
+  for (size_t i = 0; i < (size_t)N * C; i++) dx1[i] = dx1[i] + dy[i];
+  // attention: x1 = x + att proj_w + proj_b, att = attention(qkv), qkv = h1 qkv_w + qkv_b, h1 = ln_1(x)
+  col_sum(dx1, N, C, d_proj_b);
+  gemm(d_proj_w, C, s.att, dx1, C, C, N, 1, C, C, 1, 0, gs);   // att^T dx1
+  gemm(dh, C, dx1, proj_w, N, C, C, C, 1, 1, C, 0, gs);        // datt = dx1 proj_w^T
+  attention_backward(s.qkv, s.qkv + C, s.qkv + 2 * C, s.P, dh, dqkv, dqkv + C, dqkv + 2 * C, B, nh, T, 0, hs,
+                     T * C3, hs, C3, T * C3, hs, C3, T * C3, hs, C3, T * C, hs, C, scale, gs);
+  col_sum(dqkv, N, C3, d_qkv_b);
+  gemm(d_qkv_w, C3, s.h1, dqkv, C, C3, N, 1, C, C3, 1, 0, gs); // h1^T dqkv
+  gemm(dh, C, dqkv, qkv_w, N, C, C3, C3, 1, 1, C3, 0, gs);     // dqkv qkv_w^T
+  layernorm_backward(x, ln1_g, s.mean1, s.rstd1, dh, N, C, dx, d_ln1_g, d_ln1_b);
+  for (size_t i = 0; i < (size_t)N * C; i++) dx[i] = dx[i] + dx1[i];
+}
+
 // Token plus position embeddings for generation, one pass instead of two gathers and an add:
 // out[i] = wte[ids[i]] + wpe[pos ? pos[i] : start + i % T] for n = B * T rows of C floats (ids checked by the caller).
 __attribute__((export_name("embed")))
