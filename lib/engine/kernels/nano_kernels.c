@@ -554,6 +554,40 @@ void gelu_backward(const float* x, const float* dy, int n, float* dx) {
   }
 }
 
+// The training block's GELU: the forward keeps t = tanh(u) of every element, so that the backward pass
+// needs no exp (and the block keeps t instead of the GELU's output, which it recomputes from t). Each
+// value is computed by the same operations as gelu_forward / gelu_backward, so the bits are the same.
+static void gelu_forward_t(const float* x, int n, float* y, float* tk) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_v128_load(x + i);
+    v128_t cube = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(GELU_C), v), v), v);
+    v128_t t = nano_tanhf4(wasm_f32x4_mul(wasm_f32x4_splat(GELU_K), wasm_f32x4_add(v, cube)));
+    wasm_v128_store(tk + i, t);
+    wasm_v128_store(y + i, wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(0.5f), v), wasm_f32x4_add(wasm_f32x4_splat(1.0f), t)));
+  }
+  for (; i < n; i++) {
+    float v = x[i];
+    float t = nano_tanhf(GELU_K * (v + GELU_C * v * v * v));
+    tk[i] = t;
+    y[i] = 0.5f * v * (1.0f + t);
+  }
+}
+
+// y = gelu(x) from the kept t (elementwise, no exp; the compiler vectorizes it without reordering anything).
+static void gelu_from_t(const float* x, const float* tk, int n, float* y) {
+  for (int i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + tk[i]);
+}
+
+// gelu_backward from the kept t; dx may be dy.
+static void gelu_backward_t(const float* x, const float* tk, const float* dy, int n, float* dx) {
+  for (int i = 0; i < n; i++) {
+    float v = x[i], t = tk[i];
+    float d = 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * GELU_K * (1.0f + 3.0f * GELU_C * v * v);
+    dx[i] = dy[i] * d;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Layer normalization over rows of C, keeping each row's mean and 1/std for the backward pass.
 
@@ -980,7 +1014,7 @@ void decode_block(const float* x, float* y, float* K, float* V, int B, int T, in
 // The saved activations of one block (floats), for N = B * T rows, in this order, each segment a multiple
 // of four floats: mean1, rstd1 (N each), h1 = ln_1(x) (N x C), qkv (N x 3C), att (N x C, attention output),
 // x1 = x + proj(att) (N x C), mean2, rstd2 (N each), h2 = ln_2(x1) (N x C), pre (N x 4C, fc output),
-// act = gelu(pre) (N x 4C), P (B x nh x T x T, attention probabilities).
+// tk (N x 4C, the GELU's tanh: gelu(pre) = 0.5 pre (1 + tk)), P (B x nh x T x T, attention probabilities).
 static inline size_t up4(size_t n) { return (n + 3) & ~(size_t)3; }
 
 __attribute__((export_name("block_saved_floats")))
@@ -1001,7 +1035,7 @@ int block_scratch_floats(int B, int T, int C, int nh) {
 }
 
 typedef struct {
-  float *mean1, *rstd1, *h1, *qkv, *att, *x1, *mean2, *rstd2, *h2, *pre, *act, *P;
+  float *mean1, *rstd1, *h1, *qkv, *att, *x1, *mean2, *rstd2, *h2, *pre, *tk, *P;
 } BlockSaved;
 
 static BlockSaved block_saved_layout(float* s, int B, int T, int C, int nh) {
@@ -1017,7 +1051,7 @@ static BlockSaved block_saved_layout(float* s, int B, int T, int C, int nh) {
   v.rstd2 = s; s += up4(N);
   v.h2 = s; s += up4(N * C);
   v.pre = s; s += 4 * up4(N * C);
-  v.act = s; s += 4 * up4(N * C);
+  v.tk = s; s += 4 * up4(N * C);
   v.P = s;
   return v;
 }
@@ -1026,13 +1060,10 @@ static float* align16(float* p) { return (float*)(((size_t)p + 15) & ~(size_t)15
 
 // The GELU of the block kernels: the native build's eight-lane version where it has one (the same bits).
 #ifdef NANO_GELU_WIDE
-static void gelu_forward_wide(const float* x, int n, float* y);
-static void gelu_backward_wide(const float* x, const float* dy, int n, float* dx);
-#define BLOCK_GELU_FORWARD gelu_forward_wide
-#define BLOCK_GELU_BACKWARD gelu_backward_wide
+static void gelu_forward_t_wide(const float* x, int n, float* y, float* tk);
+#define BLOCK_GELU_FORWARD_T gelu_forward_t_wide
 #else
-#define BLOCK_GELU_FORWARD gelu_forward
-#define BLOCK_GELU_BACKWARD gelu_backward
+#define BLOCK_GELU_FORWARD_T gelu_forward_t
 #endif
 
 // y (B, T, C) = the block applied to x (B, T, C) with causal attention over the T positions (no cache):
@@ -1057,8 +1088,10 @@ void block_forward(const float* x, float* y, float* saved, int B, int T, int C, 
   for (size_t i = 0; i < (size_t)N * C; i++) s.x1[i] = x[i] + y[i];
   layernorm_forward(s.x1, ln2_g, ln2_b, N, C, eps, s.h2, s.mean2, s.rstd2);
   linear_forward(s.h2, fc_w, fc_b, N, C, 4 * C, s.pre, gs);
-  BLOCK_GELU_FORWARD(s.pre, N * 4 * C, s.act);
-  linear_forward(s.act, fc2_w, fc2_b, N, 4 * C, C, y, gs);
+  float* act = gs; // gelu(pre), N x 4C, in the scratch (the backward pass recomputes it from tk)
+  gs = align16(gs + (size_t)N * 4 * C);
+  BLOCK_GELU_FORWARD_T(s.pre, N * 4 * C, act, s.tk);
+  linear_forward(act, fc2_w, fc2_b, N, 4 * C, C, y, gs);
   for (size_t i = 0; i < (size_t)N * C; i++) y[i] = s.x1[i] + y[i];
 }
 
@@ -1082,9 +1115,10 @@ void block_backward(const float* x, const float* saved, const float* dy, float* 
   float scale = 1.0f / __builtin_sqrtf((float)hs);
   // MLP: y = x1 + act fc2_w + fc2_b, act = gelu(pre), pre = h2 fc_w + fc_b, h2 = ln_2(x1)
   col_sum(dy, N, C, d_fc2_b);
-  gemm(d_fc2_w, C, s.act, dy, C4, C, N, 1, C4, C, 1, 0, gs);   // act^T dy
+  gelu_from_t(s.pre, s.tk, N * C4, dhid);                      // act, for a moment in dhid's place
+  gemm(d_fc2_w, C, dhid, dy, C4, C, N, 1, C4, C, 1, 0, gs);    // act^T dy
   gemm(dhid, C4, dy, fc2_w, N, C4, C, C, 1, 1, C, 0, gs);     // dy fc2_w^T
-  BLOCK_GELU_BACKWARD(s.pre, dhid, N * C4, dhid);
+  gelu_backward_t(s.pre, s.tk, dhid, N * C4, dhid);
   col_sum(dhid, N, C4, d_fc_b);
   gemm(d_fc_w, C4, s.h2, dhid, C, C4, N, 1, C, C4, 1, 0, gs);  // h2^T dpre
   gemm(dh, C, dhid, fc_w, N, C, C4, C4, 1, 1, C4, 0, gs);     // dpre fc_w^T

@@ -144,7 +144,7 @@ static void micro_6x8_fma(int kc, const float* a, const float* b, float* c, int 
 #endif
 
 #if defined(__AVX2__)
-#define NANO_GELU_WIDE 1 // the training block kernels call gelu_*_wide (defined below)
+#define NANO_GELU_WIDE 1 // the training block kernels call gelu_forward_t_wide (defined below)
 #endif
 #include "nano_kernels.c"
 
@@ -206,6 +206,18 @@ static void gelu_backward_wide(const float* x, const float* dy, int n, float* dx
     _mm256_storeu_ps(dx + i, _mm256_mul_ps(_mm256_loadu_ps(dy + i), d));
   }
   gelu_backward(x + i, dy + i, n - i, dx + i);
+}
+// gelu_forward_t (nano_kernels.c) eight lanes wide, for the training block.
+static void gelu_forward_t_wide(const float* x, int n, float* y, float* tk) {
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 v = _mm256_loadu_ps(x + i);
+    __m256 cube = _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(splat8(GELU_C), v), v), v);
+    __m256 t = nano_tanhf8(_mm256_mul_ps(splat8(GELU_K), _mm256_add_ps(v, cube)));
+    _mm256_storeu_ps(tk + i, t);
+    _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_mul_ps(splat8(0.5f), v), _mm256_add_ps(splat8(1.0f), t)));
+  }
+  gelu_forward_t(x + i, n - i, y + i, tk + i);
 }
 #define GELU_FORWARD gelu_forward_wide
 #define GELU_BACKWARD gelu_backward_wide
