@@ -596,19 +596,30 @@ static inline float hsum(v128_t v) {
          wasm_f32x4_extract_lane(v, 3);
 }
 
+// The row sums (mean, variance; in the backward pass the two sums of the gradient) run four lanes wide,
+// each lane summing every fourth element, the lanes then added in order and the tail after them: the same
+// order in every build. (Summed one element at a time, each sum was a chain of C dependent adds.)
 __attribute__((export_name("layernorm_forward")))
 void layernorm_forward(const float* x, const float* gamma, const float* beta, int N, int C, float eps, float* y,
                        float* mean, float* rstd) {
   for (int i = 0; i < N; i++) {
     const float* row = x + (size_t)i * C;
     float* out = y + (size_t)i * C;
-    float s = 0.0f;
-    for (int j = 0; j < C; j++) s += row[j];
+    int j = 0;
+    v128_t vs = wasm_f32x4_splat(0.0f);
+    for (; j + 4 <= C; j += 4) vs = wasm_f32x4_add(vs, wasm_v128_load(row + j));
+    float s = hsum(vs);
+    for (; j < C; j++) s += row[j];
     float m = s / (float)C;
-    float v = 0.0f;
-    for (int j = 0; j < C; j++) { float d = row[j] - m; v += d * d; }
+    v128_t vm = wasm_f32x4_splat(m), vv = wasm_f32x4_splat(0.0f);
+    for (j = 0; j + 4 <= C; j += 4) {
+      v128_t d = wasm_f32x4_sub(wasm_v128_load(row + j), vm);
+      vv = wasm_f32x4_add(vv, wasm_f32x4_mul(d, d));
+    }
+    float v = hsum(vv);
+    for (; j < C; j++) { float d = row[j] - m; v += d * d; }
     float r = 1.0f / __builtin_sqrtf(v / (float)C + eps);
-    for (int j = 0; j < C; j++) out[j] = (row[j] - m) * r * gamma[j] + beta[j];
+    for (j = 0; j < C; j++) out[j] = (row[j] - m) * r * gamma[j] + beta[j];
     mean[i] = m;
     rstd[i] = r;
   }
@@ -625,8 +636,20 @@ void layernorm_backward(const float* x, const float* gamma, const float* mean, c
     float* out = dx + (size_t)i * C;
     float m = mean[i], r = rstd[i];
     // xhat = (x - m) r; dxhat = dy gamma; dx = r (dxhat - mean(dxhat) - xhat mean(dxhat xhat)).
-    float sum_dxhat = 0.0f, sum_dxhat_xhat = 0.0f;
-    for (int j = 0; j < C; j++) {
+    v128_t vm = wasm_f32x4_splat(m), vr = wasm_f32x4_splat(r);
+    v128_t va = wasm_f32x4_splat(0.0f), vb = va;
+    int j = 0;
+    for (; j + 4 <= C; j += 4) {
+      v128_t gj = wasm_v128_load(g + j);
+      v128_t xhat = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(row + j), vm), vr);
+      v128_t dxhat = wasm_f32x4_mul(gj, wasm_v128_load(gamma + j));
+      va = wasm_f32x4_add(va, dxhat);
+      vb = wasm_f32x4_add(vb, wasm_f32x4_mul(dxhat, xhat));
+      wasm_v128_store(dgamma + j, wasm_f32x4_add(wasm_v128_load(dgamma + j), wasm_f32x4_mul(gj, xhat)));
+      wasm_v128_store(dbeta + j, wasm_f32x4_add(wasm_v128_load(dbeta + j), gj));
+    }
+    float sum_dxhat = hsum(va), sum_dxhat_xhat = hsum(vb);
+    for (; j < C; j++) {
       float xhat = (row[j] - m) * r;
       float dxhat = g[j] * gamma[j];
       sum_dxhat += dxhat;
@@ -635,7 +658,7 @@ void layernorm_backward(const float* x, const float* gamma, const float* mean, c
       dbeta[j] += g[j];
     }
     float a = sum_dxhat / (float)C, b = sum_dxhat_xhat / (float)C;
-    for (int j = 0; j < C; j++) {
+    for (j = 0; j < C; j++) {
       float xhat = (row[j] - m) * r;
       out[j] = r * (g[j] * gamma[j] - a - xhat * b);
     }
