@@ -139,6 +139,24 @@ static void check_lanes(void) {
   GELU_BACKWARD(x, dy, n, a);
   for (int i = 0; i < n; i++) gelu_backward(x + i, dy + i, 1, b + i);
   check_bits("GELU backward: widest lanes vs scalar", a, b, n);
+  // the training block's GELU (keeping tanh) and attention's softmax exps, at the build's widest width
+  float* tk = fbuf(n);
+  BLOCK_GELU_FORWARD_T(x, n, a, tk);
+  for (int i = 0; i < n; i++) gelu_forward(x + i, 1, b + i);
+  check_bits("GELU forward keeping tanh: widest lanes vs scalar", a, b, n);
+  for (int i = 0; i < n; i++) b[i] = nano_tanhf(GELU_K * (x[i] + GELU_C * x[i] * x[i] * x[i]));
+  check_bits("GELU's kept tanh: widest lanes vs scalar", tk, b, n);
+  gelu_from_t(x, tk, n, a);
+  for (int i = 0; i < n; i++) gelu_forward(x + i, 1, b + i);
+  check_bits("GELU from its kept tanh vs scalar", a, b, n);
+  gelu_backward_t(x, tk, dy, n, a);
+  for (int i = 0; i < n; i++) gelu_backward(x + i, dy + i, 1, b + i);
+  check_bits("GELU backward from its kept tanh vs scalar", a, b, n);
+  for (int i = 0; i < n; i++) a[i] = x[i];
+  EXP_SHIFTED(a, n, 3.25f);
+  for (int i = 0; i < n; i++) b[i] = nano_expf(x[i] - 3.25f);
+  check_bits("softmax exp (x - max): widest lanes vs scalar", a, b, n);
+  free(tk);
   // exp and log against libm
   double* r = dbuf(n);
   for (int i = 0; i < n; i++) { float v = x[i] < -80.0f ? -80.0f : x[i] > 80.0f ? 80.0f : x[i]; x[i] = v; a[i] = nano_expf(v); r[i] = exp((double)v); }

@@ -382,6 +382,34 @@ static inline v128_t nano_expf4(v128_t x) {
   return wasm_v128_andnot(wasm_f32x4_mul(p, e), under); // lanes below -87.3: 0
 }
 
+// Sums of many floats: four lanes, each summing every fourth element, then the lanes in order and the tail
+// after them (the same order in every build). One element at a time, a sum is a chain of dependent adds.
+static inline float lanes_sum(v128_t v) {
+  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) +
+         wasm_f32x4_extract_lane(v, 3);
+}
+static float sum4(const float* x, int n) {
+  v128_t acc = wasm_f32x4_splat(0.0f);
+  int j = 0;
+  for (; j + 4 <= n; j += 4) acc = wasm_f32x4_add(acc, wasm_v128_load(x + j));
+  float s = lanes_sum(acc);
+  for (; j < n; j++) s += x[j];
+  return s;
+}
+
+// row[j] = nano_expf(row[j] - mx) for j < n (n a multiple of 4); the native AVX2 build does eight lanes at a
+// time (exp_shifted_wide in nano_native.c), each lane equal to nano_expf bit for bit in both.
+static void exp_shifted(float* row, int n, float mx) {
+  v128_t vm = wasm_f32x4_splat(mx);
+  for (int j = 0; j < n; j += 4) wasm_v128_store(row + j, nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm)));
+}
+#ifdef NANO_GELU_WIDE
+static void exp_shifted_wide(float* row, int n, float mx);
+#define EXP_SHIFTED exp_shifted_wide
+#else
+#define EXP_SHIFTED exp_shifted
+#endif
+
 // ---------------------------------------------------------------------------------------------------
 // Cross-entropy on int32 labels with an ignore index, fused with the softmax: never a one-hot target.
 
@@ -406,15 +434,11 @@ void xent_forward(const float* logits, const int* labels, int N, int V, int igno
     int y = labels[i];
     if (y == ignore_index || y < 0 || y >= V) { loss[i] = 0.0f; continue; }
     float mx = row_max(row, V);
-    // exps four lanes at a time (each lane equals nano_expf), summed in index order as the scalar loop did
-    float s = 0.0f;
+    // exps four lanes at a time (each lane equals nano_expf), summed as sum4 sums
     int j = 0;
-    v128_t vm = wasm_f32x4_splat(mx);
-    for (; j + 4 <= V; j += 4) {
-      v128_t e = nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm));
-      s += wasm_f32x4_extract_lane(e, 0); s += wasm_f32x4_extract_lane(e, 1);
-      s += wasm_f32x4_extract_lane(e, 2); s += wasm_f32x4_extract_lane(e, 3);
-    }
+    v128_t vm = wasm_f32x4_splat(mx), acc = wasm_f32x4_splat(0.0f);
+    for (; j + 4 <= V; j += 4) acc = wasm_f32x4_add(acc, nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm)));
+    float s = lanes_sum(acc);
     for (; j < V; j++) s += nano_expf(row[j] - mx);
     loss[i] = nano_logf(s) + mx - row[y];
   }
@@ -433,14 +457,14 @@ void xent_backward(const float* logits, const int* labels, const float* dloss, i
       continue;
     }
     float mx = row_max(row, V);
-    float s = 0.0f;
     int j = 0;
-    v128_t vm = wasm_f32x4_splat(mx);
+    v128_t vm = wasm_f32x4_splat(mx), acc = wasm_f32x4_splat(0.0f);
     for (; j + 4 <= V; j += 4) {
       v128_t e = nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm));
       wasm_v128_store(out + j, e);
-      s += out[j]; s += out[j + 1]; s += out[j + 2]; s += out[j + 3];
+      acc = wasm_f32x4_add(acc, e);
     }
+    float s = lanes_sum(acc);
     for (; j < V; j++) { float e = nano_expf(row[j] - mx); out[j] = e; s += e; }
     float scale = dloss[i] / s;
     v128_t vs = wasm_f32x4_splat(scale);
@@ -591,11 +615,6 @@ static void gelu_backward_t(const float* x, const float* tk, const float* dy, in
 // ---------------------------------------------------------------------------------------------------
 // Layer normalization over rows of C, keeping each row's mean and 1/std for the backward pass.
 
-static inline float hsum(v128_t v) {
-  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) +
-         wasm_f32x4_extract_lane(v, 3);
-}
-
 // The row sums (mean, variance; in the backward pass the two sums of the gradient) run four lanes wide,
 // each lane summing every fourth element, the lanes then added in order and the tail after them: the same
 // order in every build. (Summed one element at a time, each sum was a chain of C dependent adds.)
@@ -608,7 +627,7 @@ void layernorm_forward(const float* x, const float* gamma, const float* beta, in
     int j = 0;
     v128_t vs = wasm_f32x4_splat(0.0f);
     for (; j + 4 <= C; j += 4) vs = wasm_f32x4_add(vs, wasm_v128_load(row + j));
-    float s = hsum(vs);
+    float s = lanes_sum(vs);
     for (; j < C; j++) s += row[j];
     float m = s / (float)C;
     v128_t vm = wasm_f32x4_splat(m), vv = wasm_f32x4_splat(0.0f);
@@ -616,7 +635,7 @@ void layernorm_forward(const float* x, const float* gamma, const float* beta, in
       v128_t d = wasm_f32x4_sub(wasm_v128_load(row + j), vm);
       vv = wasm_f32x4_add(vv, wasm_f32x4_mul(d, d));
     }
-    float v = hsum(vv);
+    float v = lanes_sum(vv);
     for (; j < C; j++) { float d = row[j] - m; v += d * d; }
     float r = 1.0f / __builtin_sqrtf(v / (float)C + eps);
     for (j = 0; j < C; j++) out[j] = (row[j] - m) * r * gamma[j] + beta[j];
@@ -648,7 +667,7 @@ void layernorm_backward(const float* x, const float* gamma, const float* mean, c
       wasm_v128_store(dgamma + j, wasm_f32x4_add(wasm_v128_load(dgamma + j), wasm_f32x4_mul(gj, xhat)));
       wasm_v128_store(dbeta + j, wasm_f32x4_add(wasm_v128_load(dbeta + j), gj));
     }
-    float sum_dxhat = hsum(va), sum_dxhat_xhat = hsum(vb);
+    float sum_dxhat = lanes_sum(va), sum_dxhat_xhat = lanes_sum(vb);
     for (; j < C; j++) {
       float xhat = (row[j] - m) * r;
       float dxhat = g[j] * gamma[j];
@@ -804,11 +823,9 @@ void attention_forward(const float* q, const float* k, const float* v, float* y,
           row[j] = s;
           mx = s > mx ? s : mx;
         }
-        v128_t vm = wasm_f32x4_splat(mx);
-        for (j = 0; j < n4; j += 4) wasm_v128_store(row + j, nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm)));
-        for (; j <= last; j++) row[j] = nano_expf(row[j] - mx);
-        float sum = 0.0f;
-        for (j = 0; j <= last; j++) sum += row[j];
+        EXP_SHIFTED(row, n4, mx);
+        for (j = n4; j <= last; j++) row[j] = nano_expf(row[j] - mx);
+        float sum = sum4(row, last + 1);
         float inv = 1.0f / sum;
         v128_t vi = wasm_f32x4_splat(inv);
         for (j = 0; j < n4; j += 4) wasm_v128_store(row + j, wasm_f32x4_mul(wasm_v128_load(row + j), vi));
@@ -853,12 +870,9 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
           const float* p = Pbh + (size_t)i * S;
           float* d = dS + (size_t)i * S;
           int n = i + 1, j = 0;
-          float dot = 0.0f;
-          for (; j + 4 <= n; j += 4) {
-            v128_t pd = wasm_f32x4_mul(wasm_v128_load(p + j), wasm_v128_load(d + j));
-            dot += wasm_f32x4_extract_lane(pd, 0); dot += wasm_f32x4_extract_lane(pd, 1);
-            dot += wasm_f32x4_extract_lane(pd, 2); dot += wasm_f32x4_extract_lane(pd, 3);
-          }
+          v128_t acc = wasm_f32x4_splat(0.0f);
+          for (; j + 4 <= n; j += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(p + j), wasm_v128_load(d + j)));
+          float dot = lanes_sum(acc);
           for (; j < n; j++) dot += p[j] * d[j];
           v128_t vdot = wasm_f32x4_splat(dot), vscale = wasm_f32x4_splat(scale);
           for (j = 0; j + 4 <= n; j += 4)
@@ -899,14 +913,11 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
         // a causal row block computed dP only up to its end: the rest of the row is zero in P, so in dS
         int seen = causal ? min_i(S, (i / AB + 1) * AB) : S;
         for (int j = seen; j < S; j++) d[j] = 0.0f;
-        // products four at a time, summed in index order; then the update four at a time, same operations
-        float dot = 0.0f;
+        // products four at a time, summed as sum4 sums; then the update four at a time, same operations
         int j = 0;
-        for (; j + 4 <= S; j += 4) {
-          v128_t pd = wasm_f32x4_mul(wasm_v128_load(p + j), wasm_v128_load(d + j));
-          dot += wasm_f32x4_extract_lane(pd, 0); dot += wasm_f32x4_extract_lane(pd, 1);
-          dot += wasm_f32x4_extract_lane(pd, 2); dot += wasm_f32x4_extract_lane(pd, 3);
-        }
+        v128_t acc = wasm_f32x4_splat(0.0f);
+        for (; j + 4 <= S; j += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(p + j), wasm_v128_load(d + j)));
+        float dot = lanes_sum(acc);
         for (; j < S; j++) dot += p[j] * d[j];
         v128_t vdot = wasm_f32x4_splat(dot), vscale = wasm_f32x4_splat(scale);
         for (j = 0; j + 4 <= S; j += 4)

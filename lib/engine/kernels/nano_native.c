@@ -144,7 +144,7 @@ static void micro_6x8_fma(int kc, const float* a, const float* b, float* c, int 
 #endif
 
 #if defined(__AVX2__)
-#define NANO_GELU_WIDE 1 // the training block kernels call gelu_forward_t_wide (defined below)
+#define NANO_GELU_WIDE 1 // nano_kernels.c calls gelu_forward_t_wide and exp_shifted_wide (defined below)
 #endif
 #include "nano_kernels.c"
 
@@ -207,6 +207,14 @@ static void gelu_backward_wide(const float* x, const float* dy, int n, float* dx
   }
   gelu_backward(x + i, dy + i, n - i, dx + i);
 }
+// exp_shifted (nano_kernels.c: attention's softmax) eight lanes wide; n is a multiple of 4.
+static void exp_shifted_wide(float* row, int n, float mx) {
+  __m256 vm = splat8(mx);
+  int j = 0;
+  for (; j + 8 <= n; j += 8) _mm256_storeu_ps(row + j, nano_expf8(_mm256_sub_ps(_mm256_loadu_ps(row + j), vm)));
+  exp_shifted(row + j, n - j, mx);
+}
+
 // gelu_forward_t (nano_kernels.c) eight lanes wide, for the training block.
 static void gelu_forward_t_wide(const float* x, int n, float* y, float* tk) {
   int i = 0;
