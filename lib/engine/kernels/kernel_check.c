@@ -717,8 +717,8 @@ int main(void) {
   check_attention(1, 2, 70, 16, 0, 0);
   check_attention(2, 2, 5, 8, 11, 1);
   check_attention(1, 4, 1, 32, 40, 0);
-  check_attention(2, 4, 128, 32, 0, 0);  // the small config's heads: whole direct tiles (4 x 16 on AVX2, 4 x 8 otherwise)
-  check_attention(1, 2, 45, 24, 0, 1);   // direct tiles with partial row and column tiles, and a bias
+  check_attention(2, 4, 128, 32, 0, 0);  // the small config's heads: four row blocks of AB
+  check_attention(1, 2, 45, 24, 0, 1);   // a partial row block, and a bias
   check_decode_block(2, 1, 9, 48, 4);
   check_decode_block(1, 6, 0, 32, 2);
   check_training_block(2, 13, 24, 3, 1);

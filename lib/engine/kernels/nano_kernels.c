@@ -696,84 +696,7 @@ __attribute__((export_name("attention_scratch_floats")))
 int attention_scratch_floats(int T, int S, int hs) {
   int n = S > T ? S : T;
   int m = n > hs ? n : hs;
-  return matmul_scratch_floats(m, m) + T * S + S * hs + 4;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Attention's small products without a cache (training, and prompts): each head's are 6 products of
-// T x T x hs, which as gemm calls were ~20 calls of 32-row blocks per head (OpenBLAS on the native build,
-// each packing its operands for a few microseconds of arithmetic). Here they read their operands where
-// they lie, in tiles of DMR rows, skipping what causality makes zero tile by tile (not block by block).
-// Every element is one sum over depth in index order (the native AVX2 tile: with fused multiply-adds).
-
-#define DMR 4 // rows of C per direct tile
-#ifdef NANO_NATIVE_DIRECT_TILE
-#define DNR NANO_NATIVE_DIRECT_NR
-#define direct_tile NANO_NATIVE_DIRECT_TILE
-#else
-#define DNR 8 // columns of C per direct tile (two f32x4 vectors)
-// C (DMR x DNR, row stride ldc) = A (DMR rows at stride sam, depth stride sak) . B (kc rows of DNR
-// contiguous floats at stride sbk).
-static void direct_tile(int kc, const float* a, int sam, int sak, const float* b, int sbk, float* c, int ldc) {
-  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  for (int k = 0; k < kc; k++) {
-    const float* ak = a + (size_t)k * sak;
-    const float* bk = b + (size_t)k * sbk;
-    v128_t b0 = wasm_v128_load(bk), b1 = wasm_v128_load(bk + 4);
-    v128_t a0 = wasm_v128_load32_splat(ak);
-    c00 = MADD4(c00, a0, b0); c01 = MADD4(c01, a0, b1);
-    v128_t a1 = wasm_v128_load32_splat(ak + sam);
-    c10 = MADD4(c10, a1, b0); c11 = MADD4(c11, a1, b1);
-    v128_t a2 = wasm_v128_load32_splat(ak + 2 * (size_t)sam);
-    c20 = MADD4(c20, a2, b0); c21 = MADD4(c21, a2, b1);
-    v128_t a3 = wasm_v128_load32_splat(ak + 3 * (size_t)sam);
-    c30 = MADD4(c30, a3, b0); c31 = MADD4(c31, a3, b1);
-  }
-  wasm_v128_store(c, c00); wasm_v128_store(c + 4, c01);
-  c += ldc; wasm_v128_store(c, c10); wasm_v128_store(c + 4, c11);
-  c += ldc; wasm_v128_store(c, c20); wasm_v128_store(c + 4, c21);
-  c += ldc; wasm_v128_store(c, c30); wasm_v128_store(c + 4, c31);
-}
-#endif
-
-// A partial tile (mr <= DMR rows, nc columns), one element at a time, each summed over depth in order.
-static void direct_edge(int mr, int nc, int kc, const float* a, int sam, int sak, const float* b, int sbk, float* c, int ldc) {
-  for (int i = 0; i < mr; i++)
-    for (int j = 0; j < nc; j++) {
-      float s = 0.0f;
-      for (int k = 0; k < kc; k++) s += a[(size_t)i * sam + (size_t)k * sak] * b[(size_t)k * sbk + j];
-      c[(size_t)i * ldc + j] = s;
-    }
-}
-
-#define DIRECT_ALL 0        // every element
-#define DIRECT_COLS_TO_ROW 1 // row tile [m0, m0 + DMR): columns [0, m0 + DMR) only, rounded up to whole tiles
-#define DIRECT_DEPTH_TO_ROW 2 // row tile [m0, m0 + DMR): depths [0, m0 + DMR) only (the rest of A's row is zero)
-#define DIRECT_DEPTH_FROM_ROW 3 // row tile [m0, m0 + DMR): depths [m0, K) only (A is zero before)
-
-// C[M, N] (row stride ldc) = A . B, A's (m, k) at A[m * sam + k * sak], B's (k, n) at B[k * sbk + n]; `causal`
-// says which part of each row tile to compute (above). Columns left out are not written.
-static void gemm_direct(float* C, int ldc, const float* A, int sam, int sak, const float* B, int sbk,
-                        int M, int N, int K, int causal) {
-  for (int m0 = 0; m0 < M; m0 += DMR) {
-    int mr = min_i(DMR, M - m0), end = m0 + DMR;
-    int n1 = causal == DIRECT_COLS_TO_ROW ? min_i(N, (end + DNR - 1) / DNR * DNR) : N;
-    int k0 = causal == DIRECT_DEPTH_FROM_ROW ? min_i(m0, K) : 0;
-    int k1 = causal == DIRECT_DEPTH_TO_ROW ? min_i(K, end) : K;
-    const float* a = A + (size_t)m0 * sam + (size_t)k0 * sak;
-    const float* b = B + (size_t)k0 * sbk;
-    float* c = C + (size_t)m0 * ldc;
-    int n0 = 0;
-    if (mr == DMR)
-      for (; n0 + DNR <= n1; n0 += DNR) direct_tile(k1 - k0, a, sam, sak, b + n0, sbk, c + n0, ldc);
-    if (n0 < n1) direct_edge(mr, n1 - n0, k1 - k0, a, sam, sak, b + n0, sbk, c + n0, ldc);
-  }
-}
-
-// dst (cols x rows, row stride rows) = the transpose of src (rows x cols, row stride ld).
-static void transpose_into(float* dst, const float* src, int rows, int cols, int ld) {
-  for (int r = 0; r < rows; r++)
-    for (int c = 0; c < cols; c++) dst[(size_t)c * rows + r] = src[(size_t)r * ld + c];
+  return matmul_scratch_floats(m, m) + T * S;
 }
 
 #define AB 32 // rows per causal block in attention: skips about half of the T x T square
@@ -790,17 +713,11 @@ void attention_forward(const float* q, const float* k, const float* v, float* y,
       const float* qbh = q + (size_t)b * qb + (size_t)h * qh;
       const float* kbh = k + (size_t)b * kb + (size_t)h * kh;
       const float* vbh = v + (size_t)b * vb + (size_t)h * vh;
-      // scores (T, S) = q (T, hs) . k^T (hs, S), each query row against only the keys it can see (causal:
-      // about half the square). Without a cache: direct tiles against this head's k^T; with one, by blocks
-      // of AB query rows through gemm (every score is the same dot product as unblocked).
-      if (past == 0) {
-        transpose_into(scratch, kbh, S, hs, kt);
-        gemm_direct(Pbh, S, qbh, qt, 1, scratch, S, T, S, hs, DIRECT_COLS_TO_ROW);
-      } else {
-        for (int r0 = 0; r0 < T; r0 += AB) {
-          int rb = min_i(AB, T - r0);
-          gemm(Pbh + (size_t)r0 * S, S, qbh + (size_t)r0 * qt, kbh, rb, past + r0 + rb, hs, qt, 1, 1, kt, 0, scratch);
-        }
+      // scores (T, S) = q (T, hs) . k^T (hs, S), by blocks of AB query rows, each against only the keys
+      // it can see (causal: about half the square); every score is the same dot product as unblocked.
+      for (int r0 = 0; r0 < T; r0 += AB) {
+        int rb = min_i(AB, T - r0);
+        gemm(Pbh + (size_t)r0 * S, S, qbh + (size_t)r0 * qt, kbh, rb, past + r0 + rb, hs, qt, 1, 1, kt, 0, scratch);
       }
       const float* bbh = bias ? bias + (size_t)b * bb + (size_t)h * bh : 0;
       for (int i = 0; i < T; i++) {
@@ -808,8 +725,8 @@ void attention_forward(const float* q, const float* k, const float* v, float* y,
         int last = past + i; // keys after this one are in the future
         const float* brow = bbh ? bbh + (size_t)i * S : 0;
         int n4 = (last + 1) & ~3, j = 0;
-        // Four lanes at a time, each lane doing the scalar tail's exact operations; the sum stays
-        // sequential (its order decides the rounding).
+        // Four lanes at a time, each lane doing the scalar tail's exact operations (the exps eight wide on
+        // AVX2, the same bits); the sum as sum4 sums.
         v128_t vs = wasm_f32x4_splat(scale), vmx = wasm_f32x4_splat(-3.0e38f);
         for (; j < n4; j += 4) {
           v128_t s = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(row + j), vs), brow ? wasm_v128_load(brow + j) : wasm_f32x4_splat(0.0f));
@@ -834,10 +751,6 @@ void attention_forward(const float* q, const float* k, const float* v, float* y,
       }
       // y (T, hs) = P (T, S) . v (S, hs), written at y's strides; a row block sums only over the keys it
       // sees (the terms it skips are P = 0, at the end of the sum)
-      if (past == 0) {
-        gemm_direct(y + (size_t)b * yb + (size_t)h * yh, yt, Pbh, S, 1, vbh, vt, T, hs, S, DIRECT_DEPTH_TO_ROW);
-        continue;
-      }
       for (int r0 = 0; r0 < T; r0 += AB) {
         int rb = min_i(AB, T - r0);
         gemm(y + (size_t)b * yb + (size_t)h * yh + (size_t)r0 * yt, yt, Pbh + (size_t)r0 * S, vbh, rb, hs, past + r0 + rb,
@@ -862,28 +775,6 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
       const float* Pbh = P + ((size_t)b * nh + h) * T * S;
       const float* dybh = dy + (size_t)b * yb + (size_t)h * yh;
       size_t qo = (size_t)b * qb + (size_t)h * qh, ko = (size_t)b * kb + (size_t)h * kh, vo = (size_t)b * vb + (size_t)h * vh;
-      if (past == 0) { // no cache (training): direct tiles, each row of the scores only up to its own key
-        gemm_direct(dv + vo, vt, Pbh, 1, S, dybh, yt, S, hs, T, DIRECT_DEPTH_FROM_ROW); // dv = P^T dy
-        transpose_into(mm, v + vo, S, hs, vt);
-        gemm_direct(dS, S, dybh, yt, 1, mm, S, T, S, hs, DIRECT_COLS_TO_ROW);          // dP = dy v^T
-        for (int i = 0; i < T; i++) {
-          const float* p = Pbh + (size_t)i * S;
-          float* d = dS + (size_t)i * S;
-          int n = i + 1, j = 0;
-          v128_t acc = wasm_f32x4_splat(0.0f);
-          for (; j + 4 <= n; j += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(p + j), wasm_v128_load(d + j)));
-          float dot = lanes_sum(acc);
-          for (; j < n; j++) dot += p[j] * d[j];
-          v128_t vdot = wasm_f32x4_splat(dot), vscale = wasm_f32x4_splat(scale);
-          for (j = 0; j + 4 <= n; j += 4)
-            wasm_v128_store(d + j, wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(p + j), wasm_f32x4_sub(wasm_v128_load(d + j), vdot)), vscale));
-          for (; j < n; j++) d[j] = p[j] * (d[j] - dot) * scale;
-          for (; j < S; j++) d[j] = 0.0f; // future keys: P = 0, so dS = 0 (and dP was not computed there)
-        }
-        gemm_direct(dq + qo, qt, dS, S, 1, k + ko, kt, T, hs, S, DIRECT_DEPTH_TO_ROW);   // dq = dS k
-        gemm_direct(dk + ko, kt, dS, 1, S, q + qo, qt, S, hs, T, DIRECT_DEPTH_FROM_ROW); // dk = dS^T q
-        continue;
-      }
       // Without a cached prefix (training) the products skip what causality makes zero, in blocks of AB:
       // row blocks of the query side use keys [0, block end), column blocks of the key side use queries
       // [block start, T). The skipped terms are exact zeros at the ends of each sum, so every result is
@@ -910,19 +801,19 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
       for (int i = 0; i < T; i++) {
         const float* p = Pbh + (size_t)i * S;
         float* d = dS + (size_t)i * S;
-        // a causal row block computed dP only up to its end: the rest of the row is zero in P, so in dS
-        int seen = causal ? min_i(S, (i / AB + 1) * AB) : S;
-        for (int j = seen; j < S; j++) d[j] = 0.0f;
+        // Causal: only keys up to the row's own are used (P is 0 after it, so is dS; a row block computed
+        // dP only up to its end, the rest of the row was never written).
+        int n = causal ? i + 1 : S, j = 0;
         // products four at a time, summed as sum4 sums; then the update four at a time, same operations
-        int j = 0;
         v128_t acc = wasm_f32x4_splat(0.0f);
-        for (; j + 4 <= S; j += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(p + j), wasm_v128_load(d + j)));
+        for (; j + 4 <= n; j += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(p + j), wasm_v128_load(d + j)));
         float dot = lanes_sum(acc);
-        for (; j < S; j++) dot += p[j] * d[j];
+        for (; j < n; j++) dot += p[j] * d[j];
         v128_t vdot = wasm_f32x4_splat(dot), vscale = wasm_f32x4_splat(scale);
-        for (j = 0; j + 4 <= S; j += 4)
+        for (j = 0; j + 4 <= n; j += 4)
           wasm_v128_store(d + j, wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(p + j), wasm_f32x4_sub(wasm_v128_load(d + j), vdot)), vscale));
-        for (; j < S; j++) d[j] = p[j] * (d[j] - dot) * scale;
+        for (; j < n; j++) d[j] = p[j] * (d[j] - dot) * scale;
+        for (; j < S; j++) d[j] = 0.0f;
       }
       // dq (T, hs) = dS (T, S) . k (S, hs);  dk (S, hs) = dS^T (S, T) . q (T, hs)
       if (causal) {

@@ -88,29 +88,6 @@ static void micro_6x8_fma(int kc, const float* a, const float* b, float* c, int 
   }
 }
 #define NANO_NATIVE_MICRO micro_6x8_fma
-
-// Attention's direct tile (gemm_direct in nano_kernels.c) with 256-bit fused multiply-adds: 4 rows x 16
-// columns, 8 accumulators, A and B read where they lie (no packing: the products are a few microseconds each).
-static void direct_tile_fma(int kc, const float* a, int sam, int sak, const float* b, int sbk, float* c, int ldc) {
-  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-  for (int k = 0; k < kc; k++) {
-    const float* ak = a + (size_t)k * sak;
-    const float* bk = b + (size_t)k * sbk;
-    __m256 b0 = _mm256_loadu_ps(bk), b1 = _mm256_loadu_ps(bk + 8);
-    __m256 a0 = _mm256_broadcast_ss(ak), a1 = _mm256_broadcast_ss(ak + sam);
-    c00 = _mm256_fmadd_ps(a0, b0, c00); c01 = _mm256_fmadd_ps(a0, b1, c01);
-    c10 = _mm256_fmadd_ps(a1, b0, c10); c11 = _mm256_fmadd_ps(a1, b1, c11);
-    __m256 a2 = _mm256_broadcast_ss(ak + 2 * (size_t)sam), a3 = _mm256_broadcast_ss(ak + 3 * (size_t)sam);
-    c20 = _mm256_fmadd_ps(a2, b0, c20); c21 = _mm256_fmadd_ps(a2, b1, c21);
-    c30 = _mm256_fmadd_ps(a3, b0, c30); c31 = _mm256_fmadd_ps(a3, b1, c31);
-  }
-  _mm256_storeu_ps(c, c00); _mm256_storeu_ps(c + 8, c01);
-  c += ldc; _mm256_storeu_ps(c, c10); _mm256_storeu_ps(c + 8, c11);
-  c += ldc; _mm256_storeu_ps(c, c20); _mm256_storeu_ps(c + 8, c21);
-  c += ldc; _mm256_storeu_ps(c, c30); _mm256_storeu_ps(c + 8, c31);
-}
-#define NANO_NATIVE_DIRECT_TILE direct_tile_fma
-#define NANO_NATIVE_DIRECT_NR 16
 #elif defined(__aarch64__)
 #include <arm_neon.h>
 // The same 6 x 8 tile on 64-bit ARM: each row of the tile is two 128-bit registers (12 accumulators, as
