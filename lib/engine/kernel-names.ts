@@ -33,6 +33,16 @@ export const KERNEL_NAMES = {
    */
   decodeBlock: "NanoDecodeBlock",
   /**
+   * One GPT-2 block for training, without a cache: x (B, T, C), the block's 12 weights, optional bias
+   * (B|1, 1, T, T) -> [y (B, T, C), saved (activations for the backward pass, flat)]; attrs { nHead, eps }.
+   */
+  blockForward: "NanoBlockForward",
+  /**
+   * x, saved, dy (B, T, C) and the weights ln1G, qkvW, projW, ln2G, fcW, fc2W -> [dx, and the gradients of
+   * the 12 weights in decodeBlock's order]; attrs { nHead }.
+   */
+  blockBackward: "NanoBlockBackward",
+  /**
    * wte (V, C), wpe (P, C), ids (B, T) int32, optional positions (B, T) int32 -> wte[ids] + wpe[positions]
    * (B, T, C), positions defaulting to start..start+T-1; attrs { start }. No gradient.
    */

@@ -48,6 +48,12 @@ export interface NanoExports {
   decode_block_scratch_floats(B: number, T: number, S: number, C: number, nh: number): number;
   decode_block(x: number, y: number, K: number, V: number, B: number, T: number, past: number, cap: number, C: number, nh: number,
     eps: number, bias: number, bb: number, scratch: number, ...weights: number[]): void;
+  block_saved_floats(B: number, T: number, C: number, nh: number): number;
+  block_scratch_floats(B: number, T: number, C: number, nh: number): number;
+  block_forward(x: number, y: number, saved: number, B: number, T: number, C: number, nh: number, eps: number,
+    bias: number, bb: number, bh: number, scratch: number, ...weights: number[]): void;
+  block_backward(x: number, saved: number, dy: number, dx: number, B: number, T: number, C: number, nh: number,
+    scratch: number, ...weightsAndGrads: number[]): void;
 }
 
 type NativeAddon = { [K in Exclude<keyof NanoExports, "__stack_pointer">]: (heap: ArrayBuffer, ...args: number[]) => number } & {

@@ -203,6 +203,53 @@ export function decodeBlock(x: tf.Tensor3D, w: BlockWeights, keys: tf.Tensor3D, 
   return y;
 }
 
+/** Whether trainingBlock runs as one kernel forward and one backward on the active backend. */
+export function canFuseTrainingBlock(): boolean {
+  return hasKernel(KERNEL_NAMES.blockForward) && hasKernel(KERNEL_NAMES.blockBackward);
+}
+
+const BLOCK_WEIGHT_NAMES = ["ln1G", "ln1B", "qkvW", "qkvB", "projW", "projB", "ln2G", "ln2B", "fcW", "fcB", "fc2W", "fc2B"] as const;
+
+/**
+ * A whole GPT-2 block with its gradient, no cache, no dropout: x (B, T, C) -> (B, T, C),
+ *   x1 = x + proj(attention(ln_1(x))), y = x1 + fc2(gelu(fc(ln_2(x1)))),
+ * with causal attention over the T positions and `bias` (broadcastable to (B, 1, T, T)) added to its scores.
+ * On wasm (and the native build) one kernel forward and one backward: layer norms, bias adds, GELU and
+ * residuals inside them, no TF.js glue between; the values and every gradient equal the separate fused
+ * kernels' bit for bit. Elsewhere the same function from the ops above.
+ */
+export function trainingBlock(x: tf.Tensor3D, w: BlockWeights, nHead: number, eps: number, bias?: tf.Tensor): tf.Tensor3D {
+  const [B, T, C] = x.shape;
+  if (!canFuseTrainingBlock()) {
+    return tf.tidy(() => {
+      const lin = (h: tf.Tensor, W: tf.Tensor, b: tf.Tensor, out: number) =>
+        linear(h.reshape([B * T, h.shape[h.shape.length - 1]!]) as tf.Tensor2D, W as tf.Tensor2D, b as tf.Tensor1D).reshape([B, T, out]);
+      const qkv = lin(layerNorm(x, w.ln1G, w.ln1B, eps), w.qkvW, w.qkvB, 3 * C) as tf.Tensor3D;
+      const x1 = tf.add(x, lin(causalSelfAttention(qkv, nHead, bias), w.projW, w.projB, C));
+      const hid = geluTanh(lin(layerNorm(x1, w.ln2G, w.ln2B, eps), w.fcW, w.fcB, 4 * C));
+      return tf.add(x1, lin(hid, w.fc2W, w.fc2B, C)) as tf.Tensor3D;
+    });
+  }
+  const fullBias = bias ? denseBias(bias, B, T, T) : undefined;
+  const f = customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args[13] as tf.GradSaveFunc;
+    const xi = args[0] as tf.Tensor;
+    const ws = args.slice(1, 13) as tf.Tensor[];
+    const inputs: tf.NamedTensorMap = { x: xi };
+    BLOCK_WEIGHT_NAMES.forEach((n, i) => { inputs[n] = ws[i]; });
+    if (fullBias) inputs.bias = fullBias;
+    const [y, saved] = run(KERNEL_NAMES.blockForward, inputs, { nHead, eps }) as tf.Tensor[];
+    // x, the activations, and the six weights the backward pass multiplies by (shared, not copied)
+    sharedSave(save, [xi, saved, ws[0], ws[2], ws[4], ws[6], ws[8], ws[10]]);
+    const gradFunc = (dy: tf.Tensor, [xs, sv, ln1G, qkvW, projW, ln2G, fcW, fc2W]: tf.Tensor[]) =>
+      run(KERNEL_NAMES.blockBackward, { x: xs, saved: sv, dy, ln1G, qkvW, projW, ln2G, fcW, fc2W }, { nHead }) as tf.Tensor[];
+    return { value: y, gradFunc };
+  });
+  const out = f(x, ...BLOCK_WEIGHT_NAMES.map((n) => w[n])) as tf.Tensor3D;
+  if (fullBias && fullBias !== bias) fullBias.dispose();
+  return out;
+}
+
 /**
  * Token plus position embeddings for training: wte[ids] + wpe[start..start+T-1] (B, T, C), one kernel on
  * wasm with its gradient (tokens' rows summed by id, positions' over the batch). TF.js-wasm's own gather

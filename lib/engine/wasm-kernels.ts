@@ -289,6 +289,47 @@ function decodeBlock({ inputs, backend, attrs }: Args) {
   return y;
 }
 
+/** The weights the block's backward pass multiplies by, in block_backward's argument order. */
+export const BLOCK_BACKWARD_WEIGHTS = ["ln1G", "qkvW", "projW", "ln2G", "fcW", "fc2W"] as const;
+
+function blockForward({ inputs, backend, attrs }: Args) {
+  const be = backend as WasmBackend;
+  const { x, bias } = inputs as Record<string, tf.TensorInfo>;
+  const { nHead, eps } = attrs as unknown as { nHead: number; eps: number };
+  const [B, T, C] = x.shape;
+  if (C % nHead !== 0) throw new Error(`NanoBlockForward: ${C} channels do not split into ${nHead} heads`);
+  if (bias && (bias.shape.length !== 4 || bias.shape[2] !== T || bias.shape[3] !== T || (bias.shape[0] !== 1 && bias.shape[0] !== B))) {
+    throw new Error(`NanoBlockForward: bias [${bias.shape}] is not (B|1, 1|nh, ${T}, ${T})`);
+  }
+  const y = be.makeOutput([B, T, C], "float32");
+  const saved = be.makeOutput([nano!.block_saved_floats(B, T, C, nHead)], "float32");
+  const bb = bias && bias.shape[0] > 1 ? T * T * bias.shape[1] : 0;
+  const bh = bias && bias.shape[1] > 1 ? T * T : 0;
+  const weights = DECODE_BLOCK_WEIGHTS.map((n) => ptr(be, inputs[n] as tf.TensorInfo));
+  const s = scratch(nano!.block_scratch_floats(B, T, C, nHead));
+  nano!.block_forward(ptr(be, x), ptr(be, y), ptr(be, saved), B, T, C, nHead, eps, bias ? ptr(be, bias) : 0, bb, bh, s, ...weights);
+  return [y, saved];
+}
+
+function blockBackward({ inputs, backend, attrs }: Args) {
+  const be = backend as WasmBackend;
+  const { x, saved, dy } = inputs as Record<string, tf.TensorInfo>;
+  const { nHead } = attrs as unknown as { nHead: number };
+  const [B, T, C] = x.shape;
+  if (saved.shape[0] !== nano!.block_saved_floats(B, T, C, nHead)) throw new Error("NanoBlockBackward: saved activations of another shape");
+  const dx = be.makeOutput([B, T, C], "float32");
+  const shapes: Record<(typeof DECODE_BLOCK_WEIGHTS)[number], number[]> = {
+    ln1G: [C], ln1B: [C], qkvW: [C, 3 * C], qkvB: [3 * C], projW: [C, C], projB: [C],
+    ln2G: [C], ln2B: [C], fcW: [C, 4 * C], fcB: [4 * C], fc2W: [4 * C, C], fc2B: [C],
+  };
+  const grads = DECODE_BLOCK_WEIGHTS.map((n) => be.makeOutput(shapes[n], "float32"));
+  const weights = BLOCK_BACKWARD_WEIGHTS.map((n) => ptr(be, inputs[n] as tf.TensorInfo));
+  const s = scratch(nano!.block_scratch_floats(B, T, C, nHead));
+  nano!.block_backward(ptr(be, x), ptr(be, saved), ptr(be, dy), ptr(be, dx), B, T, C, nHead, s,
+    ...weights, ...grads.map((g) => ptr(be, g)));
+  return [dx, ...grads];
+}
+
 function embed({ inputs, backend, attrs }: Args) {
   const be = backend as WasmBackend;
   const { wte, wpe, ids, positions } = inputs as Record<string, tf.TensorInfo>;
@@ -365,6 +406,7 @@ export function installWasmKernels(): void {
     [KERNEL_NAMES.layerNorm, layerNormKernel], [KERNEL_NAMES.layerNormGrad, layerNormGrad],
     [KERNEL_NAMES.attention, attention], [KERNEL_NAMES.attentionGrad, attentionGrad],
     [KERNEL_NAMES.decodeBlock, decodeBlock], [KERNEL_NAMES.embed, embed],
+    [KERNEL_NAMES.blockForward, blockForward], [KERNEL_NAMES.blockBackward, blockBackward],
   ];
   for (const [name, fn] of own) register(name, fn as unknown as tf.KernelFunc);
 }

@@ -9,7 +9,7 @@
  * Every step below is written as the math with plain TF.js ops. `useFusedKernels` (on by default) runs the
  * same function through lib/engine/ops.ts instead: nanoinstruct's fused kernels where the backend has them
  * (one kernel for attention, for layer norm, for a linear layer, for the loss, and on wasm one per whole
- * block while generating), the fast implementation. The two paths agree to float rounding
+ * block, forward and backward, when training without dropout and while generating), the fast implementation. The two paths agree to float rounding
  * (tests/model/gpt-paths.test.ts); every published number was made on the default, fused path.
  * The key/value cache for generation lives in ./cache.ts.
  *
@@ -232,6 +232,12 @@ export class GPT {
       // generation on wasm: this same block in one kernel, writing this step's keys/values into the cache in place
       const weights = fusedBlockWeights(this, i, (name) => this.p(name));
       return decodeBlockFused(x, weights, opts.cache, i, this.config.nHead, this.config.layerNormEpsilon, this.config.blockSize, opts.attentionBias);
+    }
+    if (this.useFusedKernels && !opts.cache && fused.canFuseTrainingBlock() && !this.hasAdapters(p) &&
+      !(opts.training && this.config.dropout > 0)) {
+      // training (and scoring without a cache) on wasm: this same block as one kernel, and its gradient as another
+      const weights = fusedBlockWeights(this, i, (name) => this.p(name));
+      return fused.trainingBlock(x, weights, this.config.nHead, this.config.layerNormEpsilon, opts.attentionBias);
     }
     x = tf.add(x, this.attention(this.layerNorm(x, `${p}.ln_1`), i, opts)); // (B, T, C)
     x = tf.add(x, this.mlp(this.layerNorm(x, `${p}.ln_2`), i, opts)); // (B, T, C)

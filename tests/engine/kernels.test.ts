@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../../lib/engine/backend";
 import {
-  causalSelfAttention, cachedAttention, canFuseDecode, crossEntropyPerToken, decodeBlock, embedTokens, embedTrainable, geluTanh, layerNorm, linear,
-  IGNORE_INDEX,
+  causalSelfAttention, cachedAttention, canFuseDecode, canFuseTrainingBlock, crossEntropyPerToken, decodeBlock, embedTokens, embedTrainable,
+  geluTanh, layerNorm, linear, trainingBlock, IGNORE_INDEX,
   type BlockWeights,
 } from "../../lib/engine/ops";
 import { appendKV, kvInPlace, reserveKV } from "../../lib/engine/kv-cache";
@@ -196,6 +196,55 @@ test("fused decode block equals the separate kernels bit for bit and the cpu bac
     assertSameBits(fused[i], separate[i], `fused vs separate kernels: ${what}`);
     assertClose(fused[i], cpu[i], 2e-5, `fused (wasm) vs cpu: ${what}`, "wasm");
   });
+});
+
+/** The training block from the separate ops, as the model runs it without the fused kernels. */
+function trainingBlockFromOps(x: tf.Tensor3D, w: BlockWeights, nh: number, bias?: tf.Tensor): tf.Tensor3D {
+  const [B, T, C] = x.shape;
+  const lin = (t: tf.Tensor, W: tf.Tensor, b: tf.Tensor, out: number) =>
+    linear(t.reshape([B * T, -1]) as tf.Tensor2D, W as tf.Tensor2D, b as tf.Tensor1D).reshape([B, T, out]) as tf.Tensor3D;
+  const qkv = lin(layerNorm(x, w.ln1G, w.ln1B, 1e-5), w.qkvW, w.qkvB, 3 * C);
+  const x1 = tf.add(x, lin(causalSelfAttention(qkv, nh, bias), w.projW, w.projB, C));
+  const hidden = geluTanh(lin(layerNorm(x1, w.ln2G, w.ln2B, 1e-5), w.fcW, w.fcB, 4 * C));
+  return tf.add(x1, lin(hidden, w.fc2W, w.fc2B, C)) as tf.Tensor3D;
+}
+
+test("training block (one kernel forward, one backward) equals the separate kernels bit for bit and the cpu backend, values and every gradient", async () => {
+  // B x T = 26 rows (the products go to the BLAS / packed path) with a bias per sequence; 9 rows (few-row path) without.
+  for (const [B, T, C, nh, withBias] of [[2, 13, 24, 3, true], [1, 9, 16, 2, false]] as const) {
+    const names = Object.keys(blockArrays(C, 0)) as (keyof BlockWeights)[];
+    const mask = new Float32Array(B * T * T);
+    for (let i = 0; i < mask.length; i++) if (i % 5 === 2 && i % T !== Math.floor(i / T) % T) mask[i] = -1e9; // never a row's own key
+    const inputs: Arr[] = [rand([B, T, C], 90), ...(withBias ? [{ data: mask, shape: [B, 1, T, T] }] : []),
+      ...names.map((n) => blockArrays(C, 91)[n])];
+    const first = withBias ? 2 : 1;
+    const unpack = (ts: tf.Tensor[]) => ({
+      x: ts[0] as tf.Tensor3D, bias: withBias ? ts[1] : undefined,
+      w: Object.fromEntries(names.map((n, i) => [n, ts[first + i]])) as unknown as BlockWeights,
+    });
+    const differentiable = [0, ...names.map((_, i) => first + i)];
+    const what = `training block B=${B} T=${T} C=${C} nh=${nh}${withBias ? " bias" : ""}`;
+    const fusedBlock = (...ts: tf.Tensor[]) => { const { x, bias, w } = unpack(ts); return trainingBlock(x, w, nh, 1e-5, bias); };
+    // on cpu the function falls back to the separate ops; on wasm it is one kernel each way
+    await compare(what, inputs, fusedBlock, differentiable, 5e-5);
+    // against the separate kernels on wasm, bit for bit: the value and the gradients of sum(y * r)
+    const valueAndGrads = (block: (...ts: tf.Tensor[]) => tf.Tensor) => (...ts: tf.Tensor[]) => {
+      const r = tf.tensor(rand([B, T, C], 92).data, [B, T, C]);
+      const y = block(...ts);
+      const gs = tf.grads((...ds: tf.Tensor[]) => tf.sum(tf.mul(block(...ts.map((t, i) => (differentiable.includes(i) ? ds[differentiable.indexOf(i)] : t))), r)))(
+        differentiable.map((i) => ts[i]));
+      r.dispose();
+      return [y, ...gs];
+    };
+    const separate = await onBackend("wasm", inputs, valueAndGrads((...ts) => { const { x, bias, w } = unpack(ts); return trainingBlockFromOps(x, w, nh, bias); }));
+    assert.ok(canFuseTrainingBlock(), "wasm has the fused training block");
+    const before = tf.memory();
+    const fused = await onBackend("wasm", inputs, valueAndGrads(fusedBlock));
+    assert.equal(tf.memory().numTensors, before.numTensors, `${what}: tensors leaked`);
+    assert.equal(tf.memory().numDataBuffers, before.numDataBuffers, `${what}: memory leaked`);
+    assert.equal(fused.length, 14);
+    fused.forEach((f, i) => assertSameBits(f, separate[i], `${what}: fused vs separate kernels, ${i === 0 ? "value" : `gradient of ${["x", ...names][i - 1]}`}`));
+  }
 });
 
 test("KV cache buffers: written in place on wasm, grown with their rows kept; concatenated on cpu", async () => {

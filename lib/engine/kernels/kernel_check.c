@@ -139,6 +139,24 @@ static void check_lanes(void) {
   GELU_BACKWARD(x, dy, n, a);
   for (int i = 0; i < n; i++) gelu_backward(x + i, dy + i, 1, b + i);
   check_bits("GELU backward: widest lanes vs scalar", a, b, n);
+  // the training block's GELU (keeping tanh) and attention's softmax exps, at the build's widest width
+  float* tk = fbuf(n);
+  BLOCK_GELU_FORWARD_T(x, n, a, tk);
+  for (int i = 0; i < n; i++) gelu_forward(x + i, 1, b + i);
+  check_bits("GELU forward keeping tanh: widest lanes vs scalar", a, b, n);
+  for (int i = 0; i < n; i++) b[i] = nano_tanhf(GELU_K * (x[i] + GELU_C * x[i] * x[i] * x[i]));
+  check_bits("GELU's kept tanh: widest lanes vs scalar", tk, b, n);
+  gelu_from_t(x, tk, n, a);
+  for (int i = 0; i < n; i++) gelu_forward(x + i, 1, b + i);
+  check_bits("GELU from its kept tanh vs scalar", a, b, n);
+  gelu_backward_t(x, tk, dy, n, a);
+  for (int i = 0; i < n; i++) gelu_backward(x + i, dy + i, 1, b + i);
+  check_bits("GELU backward from its kept tanh vs scalar", a, b, n);
+  for (int i = 0; i < n; i++) a[i] = x[i];
+  EXP_SHIFTED(a, n, 3.25f);
+  for (int i = 0; i < n; i++) b[i] = nano_expf(x[i] - 3.25f);
+  check_bits("softmax exp (x - max): widest lanes vs scalar", a, b, n);
+  free(tk);
   // exp and log against libm
   double* r = dbuf(n);
   for (int i = 0; i < n; i++) { float v = x[i] < -80.0f ? -80.0f : x[i] > 80.0f ? 80.0f : x[i]; x[i] = v; a[i] = nano_expf(v); r[i] = exp((double)v); }
@@ -537,6 +555,130 @@ static void check_decode_block(int B, int T, int past, int C, int nh) {
   free(x); free(y); free(K); free(V); free(xd); free(h); free(qkv); free(att); free(x1); free(hid); free(ry); free(rK); free(rV); free(scratch);
 }
 
+// The training block (block_forward, block_backward): the forward against decode_block with no cached
+// prefix, bit for bit (the same routines in the same order; decode_block is checked against the reference
+// above), and against a reference block in double; the gradients as directional derivatives of
+// L = sum(y * r), each against the reference's central difference in double, for x and each weight.
+static void ref_block_train(const double* x, double* const* w, int B, int T, int C, int nh, const float* bias, double* y) {
+  int N = B * T, C3 = 3 * C, hs = C / nh;
+  double *h = dbuf((size_t)N * C), *qkv = dbuf((size_t)N * C3), *att = dbuf((size_t)N * C), *x1 = dbuf((size_t)N * C);
+  double* hid = dbuf((size_t)N * 4 * C);
+  double sc[512];
+#define LIN_(in_, W_, b_, K_, O_, out_)                                                          \
+  for (int i = 0; i < N; i++)                                                                    \
+    for (int j = 0; j < (O_); j++) {                                                             \
+      double s_ = (b_)[j];                                                                       \
+      for (int k = 0; k < (K_); k++) s_ += (in_)[(size_t)i * (K_) + k] * (W_)[(size_t)k * (O_) + j]; \
+      (out_)[(size_t)i * (O_) + j] = s_;                                                         \
+    }
+#define LN_(in_, g_, b_, out_)                                                                   \
+  for (int i = 0; i < N; i++) {                                                                  \
+    double m_ = 0, v_ = 0;                                                                       \
+    for (int j = 0; j < C; j++) m_ += (in_)[(size_t)i * C + j];                                  \
+    m_ /= C;                                                                                     \
+    for (int j = 0; j < C; j++) v_ += ((in_)[(size_t)i * C + j] - m_) * ((in_)[(size_t)i * C + j] - m_); \
+    double r_ = 1.0 / sqrt(v_ / C + 1e-5);                                                       \
+    for (int j = 0; j < C; j++) (out_)[(size_t)i * C + j] = ((in_)[(size_t)i * C + j] - m_) * r_ * (g_)[j] + (b_)[j]; \
+  }
+  LN_(x, w[0], w[1], h);
+  LIN_(h, w[2], w[3], C, C3, qkv);
+  for (int b = 0; b < B; b++)
+    for (int hh = 0; hh < nh; hh++)
+      for (int i = 0; i < T; i++) {
+        const double* q = qkv + ((size_t)b * T + i) * C3 + hh * hs;
+        double mx = -1e300, sum = 0;
+        for (int j = 0; j <= i; j++) {
+          const double* k = qkv + ((size_t)b * T + j) * C3 + C + hh * hs;
+          double s = 0;
+          for (int d = 0; d < hs; d++) s += q[d] * k[d];
+          sc[j] = s / sqrt((double)hs) + (bias ? bias[((size_t)b * T + i) * T + j] : 0.0);
+          if (sc[j] > mx) mx = sc[j];
+        }
+        for (int j = 0; j <= i; j++) { sc[j] = exp(sc[j] - mx); sum += sc[j]; }
+        for (int d = 0; d < hs; d++) {
+          double s = 0;
+          for (int j = 0; j <= i; j++) s += sc[j] / sum * qkv[((size_t)b * T + j) * C3 + 2 * C + hh * hs + d];
+          att[((size_t)b * T + i) * C + hh * hs + d] = s;
+        }
+      }
+  LIN_(att, w[4], w[5], C, C, h);
+  for (int i = 0; i < N * C; i++) x1[i] = x[i] + h[i];
+  LN_(x1, w[6], w[7], h);
+  LIN_(h, w[8], w[9], C, 4 * C, hid);
+  for (int i = 0; i < N * 4 * C; i++) { double v = hid[i]; hid[i] = 0.5 * v * (1.0 + tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))); }
+  LIN_(hid, w[10], w[11], 4 * C, C, h);
+  for (int i = 0; i < N * C; i++) y[i] = x1[i] + h[i];
+#undef LIN_
+#undef LN_
+  free(h); free(qkv); free(att); free(x1); free(hid);
+}
+
+static void check_training_block(int B, int T, int C, int nh, int with_bias) {
+  int N = B * T, C3 = 3 * C;
+  int sizes[13] = { N * C, C, C, C * C3, C3, C * C, C, C, C, C * 4 * C, 4 * C, 4 * C * C, C }; // x, then the 12 weights
+  float* in[13];
+  for (int i = 0; i < 13; i++) {
+    in[i] = fbuf(sizes[i]);
+    if (i == 1 || i == 7) for (int j = 0; j < C; j++) in[i][j] = 1.0f + 0.1f * in[i][j];
+    else if (i > 0) for (int j = 0; j < sizes[i]; j++) in[i][j] *= 0.2f;
+  }
+  float* bias = NULL;
+  if (with_bias) {
+    bias = fbuf((size_t)B * T * T);
+    for (int i = 0; i < B * T * T; i++) bias[i] = (i % 5 == 2 && i % T != (i / T) % T) ? -1e9f : 0.0f;
+  }
+  float* y = fbuf((size_t)N * C);
+  float* saved = fbuf((size_t)block_saved_floats(B, T, C, nh));
+  float* scratch = fbuf((size_t)block_scratch_floats(B, T, C, nh) + 16);
+  block_forward(in[0], y, saved, B, T, C, nh, 1e-5f, bias, with_bias ? T * T : 0, 0, scratch,
+                in[1], in[2], in[3], in[4], in[5], in[6], in[7], in[8], in[9], in[10], in[11], in[12]);
+  char what[96];
+  if (!with_bias) {
+    float* y2 = fbuf((size_t)N * C);
+    float *K = fbuf((size_t)B * T * C), *V = fbuf((size_t)B * T * C);
+    float* ds = fbuf((size_t)decode_block_scratch_floats(B, T, T, C, nh) + 16);
+    decode_block(in[0], y2, K, V, B, T, 0, T, C, nh, 1e-5f, NULL, 0, ds,
+                 in[1], in[2], in[3], in[4], in[5], in[6], in[7], in[8], in[9], in[10], in[11], in[12]);
+    snprintf(what, sizeof what, "training block forward = decode block B=%d T=%d C=%d nh=%d", B, T, C, nh);
+    check_bits(what, y, y2, (size_t)N * C);
+    free(y2); free(K); free(V); free(ds);
+  }
+  double* dv[13];
+  for (int i = 0; i < 13; i++) { dv[i] = dbuf(sizes[i]); for (int j = 0; j < sizes[i]; j++) dv[i][j] = in[i][j]; }
+  double* ry = dbuf((size_t)N * C);
+  ref_block_train(dv[0], dv + 1, B, T, C, nh, bias, ry);
+  snprintf(what, sizeof what, "training block forward B=%d T=%d C=%d nh=%d%s", B, T, C, nh, with_bias ? " bias" : "");
+  check(what, y, ry, NULL, (size_t)N * C, 2e-5, 2e-4);
+  // gradients of L = sum(y * r)
+  float* r = fbuf((size_t)N * C);
+  float* g[13];
+  for (int i = 0; i < 13; i++) g[i] = fbuf(sizes[i]);
+  block_backward(in[0], saved, r, g[0], B, T, C, nh, scratch, in[1], in[3], in[5], in[7], in[9], in[11],
+                 g[1], g[2], g[3], g[4], g[5], g[6], g[7], g[8], g[9], g[10], g[11], g[12]);
+  static const char* names[13] = { "x", "ln_1 gain", "ln_1 bias", "c_attn W", "c_attn b", "c_proj W", "c_proj b",
+                                   "ln_2 gain", "ln_2 bias", "c_fc W", "c_fc b", "mlp c_proj W", "mlp c_proj b" };
+  for (int i = 0; i < 13; i++) {
+    double* dir = dbuf(sizes[i]);
+    double got = 0, mass = 0, eps = 1e-4, lp = 0, lm = 0;
+    for (int j = 0; j < sizes[i]; j++) { dir[j] = urand(); got += (double)g[i][j] * dir[j]; mass += fabs((double)g[i][j] * dir[j]); }
+    for (int sgn = -1; sgn <= 1; sgn += 2) {
+      for (int j = 0; j < sizes[i]; j++) dv[i][j] = (double)in[i][j] + sgn * eps * dir[j];
+      ref_block_train(dv[0], dv + 1, B, T, C, nh, bias, ry);
+      double l = 0;
+      for (int j = 0; j < N * C; j++) l += ry[j] * r[j];
+      if (sgn < 0) lm = l; else lp = l;
+    }
+    for (int j = 0; j < sizes[i]; j++) dv[i][j] = in[i][j];
+    double ref = (lp - lm) / (2 * eps);
+    float gotf = (float)got;
+    snprintf(what, sizeof what, "training block backward: d/d %s (directional)", names[i]);
+    check(what, &gotf, &ref, &mass, 1, 1e-6, 2e-5);
+    free(dir);
+  }
+  for (int i = 0; i < 13; i++) { free(in[i]); free(dv[i]); free(g[i]); }
+  free(bias); free(y); free(saved); free(scratch); free(ry); free(r);
+}
+
 int main(void) {
 #if defined(__aarch64__)
   const char* arch = "aarch64 (NEON)";
@@ -575,8 +717,13 @@ int main(void) {
   check_attention(1, 2, 70, 16, 0, 0);
   check_attention(2, 2, 5, 8, 11, 1);
   check_attention(1, 4, 1, 32, 40, 0);
+  check_attention(2, 4, 128, 32, 0, 0);  // the small config's heads: four row blocks of AB
+  check_attention(1, 2, 45, 24, 0, 1);   // a partial row block, and a bias
   check_decode_block(2, 1, 9, 48, 4);
   check_decode_block(1, 6, 0, 32, 2);
+  check_training_block(2, 13, 24, 3, 1);
+  check_training_block(1, 9, 16, 2, 0);
+  check_training_block(2, 40, 32, 2, 0);
   printf("digest of the outputs of every kernel but matmul: %016llx\n", digest);
   printf("%d checks, %d failed\n", checks, failures);
   return failures ? 1 : 0;

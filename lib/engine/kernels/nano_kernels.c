@@ -382,6 +382,34 @@ static inline v128_t nano_expf4(v128_t x) {
   return wasm_v128_andnot(wasm_f32x4_mul(p, e), under); // lanes below -87.3: 0
 }
 
+// Sums of many floats: four lanes, each summing every fourth element, then the lanes in order and the tail
+// after them (the same order in every build). One element at a time, a sum is a chain of dependent adds.
+static inline float lanes_sum(v128_t v) {
+  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) +
+         wasm_f32x4_extract_lane(v, 3);
+}
+static float sum4(const float* x, int n) {
+  v128_t acc = wasm_f32x4_splat(0.0f);
+  int j = 0;
+  for (; j + 4 <= n; j += 4) acc = wasm_f32x4_add(acc, wasm_v128_load(x + j));
+  float s = lanes_sum(acc);
+  for (; j < n; j++) s += x[j];
+  return s;
+}
+
+// row[j] = nano_expf(row[j] - mx) for j < n (n a multiple of 4); the native AVX2 build does eight lanes at a
+// time (exp_shifted_wide in nano_native.c), each lane equal to nano_expf bit for bit in both.
+static void exp_shifted(float* row, int n, float mx) {
+  v128_t vm = wasm_f32x4_splat(mx);
+  for (int j = 0; j < n; j += 4) wasm_v128_store(row + j, nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm)));
+}
+#ifdef NANO_GELU_WIDE
+static void exp_shifted_wide(float* row, int n, float mx);
+#define EXP_SHIFTED exp_shifted_wide
+#else
+#define EXP_SHIFTED exp_shifted
+#endif
+
 // ---------------------------------------------------------------------------------------------------
 // Cross-entropy on int32 labels with an ignore index, fused with the softmax: never a one-hot target.
 
@@ -406,15 +434,11 @@ void xent_forward(const float* logits, const int* labels, int N, int V, int igno
     int y = labels[i];
     if (y == ignore_index || y < 0 || y >= V) { loss[i] = 0.0f; continue; }
     float mx = row_max(row, V);
-    // exps four lanes at a time (each lane equals nano_expf), summed in index order as the scalar loop did
-    float s = 0.0f;
+    // exps four lanes at a time (each lane equals nano_expf), summed as sum4 sums
     int j = 0;
-    v128_t vm = wasm_f32x4_splat(mx);
-    for (; j + 4 <= V; j += 4) {
-      v128_t e = nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm));
-      s += wasm_f32x4_extract_lane(e, 0); s += wasm_f32x4_extract_lane(e, 1);
-      s += wasm_f32x4_extract_lane(e, 2); s += wasm_f32x4_extract_lane(e, 3);
-    }
+    v128_t vm = wasm_f32x4_splat(mx), acc = wasm_f32x4_splat(0.0f);
+    for (; j + 4 <= V; j += 4) acc = wasm_f32x4_add(acc, nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm)));
+    float s = lanes_sum(acc);
     for (; j < V; j++) s += nano_expf(row[j] - mx);
     loss[i] = nano_logf(s) + mx - row[y];
   }
@@ -433,14 +457,14 @@ void xent_backward(const float* logits, const int* labels, const float* dloss, i
       continue;
     }
     float mx = row_max(row, V);
-    float s = 0.0f;
     int j = 0;
-    v128_t vm = wasm_f32x4_splat(mx);
+    v128_t vm = wasm_f32x4_splat(mx), acc = wasm_f32x4_splat(0.0f);
     for (; j + 4 <= V; j += 4) {
       v128_t e = nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm));
       wasm_v128_store(out + j, e);
-      s += out[j]; s += out[j + 1]; s += out[j + 2]; s += out[j + 3];
+      acc = wasm_f32x4_add(acc, e);
     }
+    float s = lanes_sum(acc);
     for (; j < V; j++) { float e = nano_expf(row[j] - mx); out[j] = e; s += e; }
     float scale = dloss[i] / s;
     v128_t vs = wasm_f32x4_splat(scale);
@@ -554,27 +578,67 @@ void gelu_backward(const float* x, const float* dy, int n, float* dx) {
   }
 }
 
+// The training block's GELU: the forward keeps t = tanh(u) of every element, so that the backward pass
+// needs no exp (and the block keeps t instead of the GELU's output, which it recomputes from t). Each
+// value is computed by the same operations as gelu_forward / gelu_backward, so the bits are the same.
+static void gelu_forward_t(const float* x, int n, float* y, float* tk) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t v = wasm_v128_load(x + i);
+    v128_t cube = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(GELU_C), v), v), v);
+    v128_t t = nano_tanhf4(wasm_f32x4_mul(wasm_f32x4_splat(GELU_K), wasm_f32x4_add(v, cube)));
+    wasm_v128_store(tk + i, t);
+    wasm_v128_store(y + i, wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(0.5f), v), wasm_f32x4_add(wasm_f32x4_splat(1.0f), t)));
+  }
+  for (; i < n; i++) {
+    float v = x[i];
+    float t = nano_tanhf(GELU_K * (v + GELU_C * v * v * v));
+    tk[i] = t;
+    y[i] = 0.5f * v * (1.0f + t);
+  }
+}
+
+// y = gelu(x) from the kept t (elementwise, no exp; the compiler vectorizes it without reordering anything).
+static void gelu_from_t(const float* x, const float* tk, int n, float* y) {
+  for (int i = 0; i < n; i++) y[i] = 0.5f * x[i] * (1.0f + tk[i]);
+}
+
+// gelu_backward from the kept t; dx may be dy.
+static void gelu_backward_t(const float* x, const float* tk, const float* dy, int n, float* dx) {
+  for (int i = 0; i < n; i++) {
+    float v = x[i], t = tk[i];
+    float d = 0.5f * (1.0f + t) + 0.5f * v * (1.0f - t * t) * GELU_K * (1.0f + 3.0f * GELU_C * v * v);
+    dx[i] = dy[i] * d;
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Layer normalization over rows of C, keeping each row's mean and 1/std for the backward pass.
 
-static inline float hsum(v128_t v) {
-  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) +
-         wasm_f32x4_extract_lane(v, 3);
-}
-
+// The row sums (mean, variance; in the backward pass the two sums of the gradient) run four lanes wide,
+// each lane summing every fourth element, the lanes then added in order and the tail after them: the same
+// order in every build. (Summed one element at a time, each sum was a chain of C dependent adds.)
 __attribute__((export_name("layernorm_forward")))
 void layernorm_forward(const float* x, const float* gamma, const float* beta, int N, int C, float eps, float* y,
                        float* mean, float* rstd) {
   for (int i = 0; i < N; i++) {
     const float* row = x + (size_t)i * C;
     float* out = y + (size_t)i * C;
-    float s = 0.0f;
-    for (int j = 0; j < C; j++) s += row[j];
+    int j = 0;
+    v128_t vs = wasm_f32x4_splat(0.0f);
+    for (; j + 4 <= C; j += 4) vs = wasm_f32x4_add(vs, wasm_v128_load(row + j));
+    float s = lanes_sum(vs);
+    for (; j < C; j++) s += row[j];
     float m = s / (float)C;
-    float v = 0.0f;
-    for (int j = 0; j < C; j++) { float d = row[j] - m; v += d * d; }
+    v128_t vm = wasm_f32x4_splat(m), vv = wasm_f32x4_splat(0.0f);
+    for (j = 0; j + 4 <= C; j += 4) {
+      v128_t d = wasm_f32x4_sub(wasm_v128_load(row + j), vm);
+      vv = wasm_f32x4_add(vv, wasm_f32x4_mul(d, d));
+    }
+    float v = lanes_sum(vv);
+    for (; j < C; j++) { float d = row[j] - m; v += d * d; }
     float r = 1.0f / __builtin_sqrtf(v / (float)C + eps);
-    for (int j = 0; j < C; j++) out[j] = (row[j] - m) * r * gamma[j] + beta[j];
+    for (j = 0; j < C; j++) out[j] = (row[j] - m) * r * gamma[j] + beta[j];
     mean[i] = m;
     rstd[i] = r;
   }
@@ -591,8 +655,20 @@ void layernorm_backward(const float* x, const float* gamma, const float* mean, c
     float* out = dx + (size_t)i * C;
     float m = mean[i], r = rstd[i];
     // xhat = (x - m) r; dxhat = dy gamma; dx = r (dxhat - mean(dxhat) - xhat mean(dxhat xhat)).
-    float sum_dxhat = 0.0f, sum_dxhat_xhat = 0.0f;
-    for (int j = 0; j < C; j++) {
+    v128_t vm = wasm_f32x4_splat(m), vr = wasm_f32x4_splat(r);
+    v128_t va = wasm_f32x4_splat(0.0f), vb = va;
+    int j = 0;
+    for (; j + 4 <= C; j += 4) {
+      v128_t gj = wasm_v128_load(g + j);
+      v128_t xhat = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(row + j), vm), vr);
+      v128_t dxhat = wasm_f32x4_mul(gj, wasm_v128_load(gamma + j));
+      va = wasm_f32x4_add(va, dxhat);
+      vb = wasm_f32x4_add(vb, wasm_f32x4_mul(dxhat, xhat));
+      wasm_v128_store(dgamma + j, wasm_f32x4_add(wasm_v128_load(dgamma + j), wasm_f32x4_mul(gj, xhat)));
+      wasm_v128_store(dbeta + j, wasm_f32x4_add(wasm_v128_load(dbeta + j), gj));
+    }
+    float sum_dxhat = lanes_sum(va), sum_dxhat_xhat = lanes_sum(vb);
+    for (; j < C; j++) {
       float xhat = (row[j] - m) * r;
       float dxhat = g[j] * gamma[j];
       sum_dxhat += dxhat;
@@ -601,7 +677,7 @@ void layernorm_backward(const float* x, const float* gamma, const float* mean, c
       dbeta[j] += g[j];
     }
     float a = sum_dxhat / (float)C, b = sum_dxhat_xhat / (float)C;
-    for (int j = 0; j < C; j++) {
+    for (j = 0; j < C; j++) {
       float xhat = (row[j] - m) * r;
       out[j] = r * (g[j] * gamma[j] - a - xhat * b);
     }
@@ -649,8 +725,8 @@ void attention_forward(const float* q, const float* k, const float* v, float* y,
         int last = past + i; // keys after this one are in the future
         const float* brow = bbh ? bbh + (size_t)i * S : 0;
         int n4 = (last + 1) & ~3, j = 0;
-        // Four lanes at a time, each lane doing the scalar tail's exact operations; the sum stays
-        // sequential (its order decides the rounding).
+        // Four lanes at a time, each lane doing the scalar tail's exact operations (the exps eight wide on
+        // AVX2, the same bits); the sum as sum4 sums.
         v128_t vs = wasm_f32x4_splat(scale), vmx = wasm_f32x4_splat(-3.0e38f);
         for (; j < n4; j += 4) {
           v128_t s = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(row + j), vs), brow ? wasm_v128_load(brow + j) : wasm_f32x4_splat(0.0f));
@@ -664,11 +740,9 @@ void attention_forward(const float* q, const float* k, const float* v, float* y,
           row[j] = s;
           mx = s > mx ? s : mx;
         }
-        v128_t vm = wasm_f32x4_splat(mx);
-        for (j = 0; j < n4; j += 4) wasm_v128_store(row + j, nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm)));
-        for (; j <= last; j++) row[j] = nano_expf(row[j] - mx);
-        float sum = 0.0f;
-        for (j = 0; j <= last; j++) sum += row[j];
+        EXP_SHIFTED(row, n4, mx);
+        for (j = n4; j <= last; j++) row[j] = nano_expf(row[j] - mx);
+        float sum = sum4(row, last + 1);
         float inv = 1.0f / sum;
         v128_t vi = wasm_f32x4_splat(inv);
         for (j = 0; j < n4; j += 4) wasm_v128_store(row + j, wasm_f32x4_mul(wasm_v128_load(row + j), vi));
@@ -727,22 +801,19 @@ void attention_backward(const float* q, const float* k, const float* v, const fl
       for (int i = 0; i < T; i++) {
         const float* p = Pbh + (size_t)i * S;
         float* d = dS + (size_t)i * S;
-        // a causal row block computed dP only up to its end: the rest of the row is zero in P, so in dS
-        int seen = causal ? min_i(S, (i / AB + 1) * AB) : S;
-        for (int j = seen; j < S; j++) d[j] = 0.0f;
-        // products four at a time, summed in index order; then the update four at a time, same operations
-        float dot = 0.0f;
-        int j = 0;
-        for (; j + 4 <= S; j += 4) {
-          v128_t pd = wasm_f32x4_mul(wasm_v128_load(p + j), wasm_v128_load(d + j));
-          dot += wasm_f32x4_extract_lane(pd, 0); dot += wasm_f32x4_extract_lane(pd, 1);
-          dot += wasm_f32x4_extract_lane(pd, 2); dot += wasm_f32x4_extract_lane(pd, 3);
-        }
-        for (; j < S; j++) dot += p[j] * d[j];
+        // Causal: only keys up to the row's own are used (P is 0 after it, so is dS; a row block computed
+        // dP only up to its end, the rest of the row was never written).
+        int n = causal ? i + 1 : S, j = 0;
+        // products four at a time, summed as sum4 sums; then the update four at a time, same operations
+        v128_t acc = wasm_f32x4_splat(0.0f);
+        for (; j + 4 <= n; j += 4) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(p + j), wasm_v128_load(d + j)));
+        float dot = lanes_sum(acc);
+        for (; j < n; j++) dot += p[j] * d[j];
         v128_t vdot = wasm_f32x4_splat(dot), vscale = wasm_f32x4_splat(scale);
-        for (j = 0; j + 4 <= S; j += 4)
+        for (j = 0; j + 4 <= n; j += 4)
           wasm_v128_store(d + j, wasm_f32x4_mul(wasm_f32x4_mul(wasm_v128_load(p + j), wasm_f32x4_sub(wasm_v128_load(d + j), vdot)), vscale));
-        for (; j < S; j++) d[j] = p[j] * (d[j] - dot) * scale;
+        for (; j < n; j++) d[j] = p[j] * (d[j] - dot) * scale;
+        for (; j < S; j++) d[j] = 0.0f;
       }
       // dq (T, hs) = dS (T, S) . k (S, hs);  dk (S, hs) = dS^T (S, T) . q (T, hs)
       if (causal) {
@@ -855,6 +926,140 @@ void decode_block(const float* x, float* y, float* K, float* V, int B, int T, in
   gelu_forward(hid, N * 4 * C, hid);
   linear_forward(hid, fc2_w, fc2_b, N, 4 * C, C, h, gs);
   for (int i = 0; i < N * C; i++) y[i] = y[i] + h[i];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Training: a whole block forward in one call, keeping what its backward pass reads, and the backward in
+// one call. They replace ~12 TF.js kernel launches forward and ~25 backward per block (layer norms, linear
+// layers, attention, GELU, the residual adds, the reshapes and copies between them). Each step calls the
+// routine the separate kernels call, with the same arguments, in the same order, so values and gradients
+// equal the separate kernels' bit for bit (a gradient reaching a tensor along two paths is a sum of two
+// terms, the same in either order).
+
+// The saved activations of one block (floats), for N = B * T rows, in this order, each segment a multiple
+// of four floats: mean1, rstd1 (N each), h1 = ln_1(x) (N x C), qkv (N x 3C), att (N x C, attention output),
+// x1 = x + proj(att) (N x C), mean2, rstd2 (N each), h2 = ln_2(x1) (N x C), pre (N x 4C, fc output),
+// tk (N x 4C, the GELU's tanh: gelu(pre) = 0.5 pre (1 + tk)), P (B x nh x T x T, attention probabilities).
+static inline size_t up4(size_t n) { return (n + 3) & ~(size_t)3; }
+
+__attribute__((export_name("block_saved_floats")))
+int block_saved_floats(int B, int T, int C, int nh) {
+  size_t N = (size_t)B * T;
+  return (int)(4 * up4(N) + 15 * up4(N * C) + up4((size_t)B * nh * T * T));
+}
+
+static int block_gemm_floats(int B, int T, int C, int nh) {
+  int N = B * T;
+  return max_i(matmul_scratch_floats(max_i(N, 4 * C), 4 * C), attention_scratch_floats(T, T, C / nh)) + 4;
+}
+
+__attribute__((export_name("block_scratch_floats")))
+int block_scratch_floats(int B, int T, int C, int nh) {
+  size_t N = (size_t)B * T;
+  return (int)(up4(N * 4 * C) + 5 * up4(N * C) + 4 + block_gemm_floats(B, T, C, nh));
+}
+
+typedef struct {
+  float *mean1, *rstd1, *h1, *qkv, *att, *x1, *mean2, *rstd2, *h2, *pre, *tk, *P;
+} BlockSaved;
+
+static BlockSaved block_saved_layout(float* s, int B, int T, int C, int nh) {
+  size_t N = (size_t)B * T;
+  BlockSaved v;
+  v.mean1 = s; s += up4(N);
+  v.rstd1 = s; s += up4(N);
+  v.h1 = s; s += up4(N * C);
+  v.qkv = s; s += 3 * up4(N * C);
+  v.att = s; s += up4(N * C);
+  v.x1 = s; s += up4(N * C);
+  v.mean2 = s; s += up4(N);
+  v.rstd2 = s; s += up4(N);
+  v.h2 = s; s += up4(N * C);
+  v.pre = s; s += 4 * up4(N * C);
+  v.tk = s; s += 4 * up4(N * C);
+  v.P = s;
+  return v;
+}
+
+static float* align16(float* p) { return (float*)(((size_t)p + 15) & ~(size_t)15); }
+
+// The GELU of the block kernels: the native build's eight-lane version where it has one (the same bits).
+#ifdef NANO_GELU_WIDE
+static void gelu_forward_t_wide(const float* x, int n, float* y, float* tk);
+#define BLOCK_GELU_FORWARD_T gelu_forward_t_wide
+#else
+#define BLOCK_GELU_FORWARD_T gelu_forward_t
+#endif
+
+// y (B, T, C) = the block applied to x (B, T, C) with causal attention over the T positions (no cache):
+//   x1 = x + proj(attention(ln_1(x))), y = x1 + fc2(gelu(fc(ln_2(x1)))).
+// `bias` (optional) is added to the scores: (b, h, i, j) at bias[b * bb + h * bh + i * T + j]. `saved`
+// (block_saved_floats) receives the activations block_backward reads.
+__attribute__((export_name("block_forward")))
+void block_forward(const float* x, float* y, float* saved, int B, int T, int C, int nh, float eps,
+                   const float* bias, int bb, int bh, float* scratch,
+                   const float* ln1_g, const float* ln1_b, const float* qkv_w, const float* qkv_b,
+                   const float* proj_w, const float* proj_b, const float* ln2_g, const float* ln2_b,
+                   const float* fc_w, const float* fc_b, const float* fc2_w, const float* fc2_b) {
+  int N = B * T, C3 = 3 * C, hs = C / nh;
+  BlockSaved s = block_saved_layout(saved, B, T, C, nh);
+  float* gs = align16(scratch);
+  float scale = 1.0f / __builtin_sqrtf((float)hs);
+  layernorm_forward(x, ln1_g, ln1_b, N, C, eps, s.h1, s.mean1, s.rstd1);
+  linear_forward(s.h1, qkv_w, qkv_b, N, C, C3, s.qkv, gs);
+  attention_forward(s.qkv, s.qkv + C, s.qkv + 2 * C, s.att, s.P, B, nh, T, 0, hs,
+                    T * C3, hs, C3, T * C3, hs, C3, T * C3, hs, C3, T * C, hs, C, bias, bb, bh, scale, gs);
+  linear_forward(s.att, proj_w, proj_b, N, C, C, y, gs);
+  for (size_t i = 0; i < (size_t)N * C; i++) s.x1[i] = x[i] + y[i];
+  layernorm_forward(s.x1, ln2_g, ln2_b, N, C, eps, s.h2, s.mean2, s.rstd2);
+  linear_forward(s.h2, fc_w, fc_b, N, C, 4 * C, s.pre, gs);
+  float* act = gs; // gelu(pre), N x 4C, in the scratch (the backward pass recomputes it from tk)
+  gs = align16(gs + (size_t)N * 4 * C);
+  BLOCK_GELU_FORWARD_T(s.pre, N * 4 * C, act, s.tk);
+  linear_forward(act, fc2_w, fc2_b, N, 4 * C, C, y, gs);
+  for (size_t i = 0; i < (size_t)N * C; i++) y[i] = s.x1[i] + y[i];
+}
+
+// Gradients of block_forward: from x, its saved activations and dy (B, T, C), dx (B, T, C) and the
+// gradients of the twelve weights (each written whole, in the weights' shapes). Only the six weights the
+// backward pass multiplies by are passed. Scratch: block_scratch_floats.
+__attribute__((export_name("block_backward")))
+void block_backward(const float* x, const float* saved, const float* dy, float* dx, int B, int T, int C, int nh,
+                    float* scratch,
+                    const float* ln1_g, const float* qkv_w, const float* proj_w, const float* ln2_g,
+                    const float* fc_w, const float* fc2_w,
+                    float* d_ln1_g, float* d_ln1_b, float* d_qkv_w, float* d_qkv_b, float* d_proj_w, float* d_proj_b,
+                    float* d_ln2_g, float* d_ln2_b, float* d_fc_w, float* d_fc_b, float* d_fc2_w, float* d_fc2_b) {
+  int N = B * T, C3 = 3 * C, C4 = 4 * C, hs = C / nh;
+  BlockSaved s = block_saved_layout((float*)saved, B, T, C, nh);
+  float* dhid = scratch;                     // N x 4C
+  float* dx1 = dhid + up4((size_t)N * C4);   // N x C
+  float* dh = dx1 + up4((size_t)N * C);      // N x C
+  float* dqkv = dh + up4((size_t)N * C);     // N x 3C
+  float* gs = align16(dqkv + 3 * up4((size_t)N * C));
+  float scale = 1.0f / __builtin_sqrtf((float)hs);
+  // MLP: y = x1 + act fc2_w + fc2_b, act = gelu(pre), pre = h2 fc_w + fc_b, h2 = ln_2(x1)
+  col_sum(dy, N, C, d_fc2_b);
+  gelu_from_t(s.pre, s.tk, N * C4, dhid);                      // act, for a moment in dhid's place
+  gemm(d_fc2_w, C, dhid, dy, C4, C, N, 1, C4, C, 1, 0, gs);    // act^T dy
+  gemm(dhid, C4, dy, fc2_w, N, C4, C, C, 1, 1, C, 0, gs);     // dy fc2_w^T
+  gelu_backward_t(s.pre, s.tk, dhid, N * C4, dhid);
+  col_sum(dhid, N, C4, d_fc_b);
+  gemm(d_fc_w, C4, s.h2, dhid, C, C4, N, 1, C, C4, 1, 0, gs);  // h2^T dpre
+  gemm(dh, C, dhid, fc_w, N, C, C4, C4, 1, 1, C4, 0, gs);     // dpre fc_w^T
+  layernorm_backward(s.x1, ln2_g, s.mean2, s.rstd2, dh, N, C, dx1, d_ln2_g, d_ln2_b);
+  for (size_t i = 0; i < (size_t)N * C; i++) dx1[i] = dx1[i] + dy[i];
+  // attention: x1 = x + att proj_w + proj_b, att = attention(qkv), qkv = h1 qkv_w + qkv_b, h1 = ln_1(x)
+  col_sum(dx1, N, C, d_proj_b);
+  gemm(d_proj_w, C, s.att, dx1, C, C, N, 1, C, C, 1, 0, gs);   // att^T dx1
+  gemm(dh, C, dx1, proj_w, N, C, C, C, 1, 1, C, 0, gs);        // datt = dx1 proj_w^T
+  attention_backward(s.qkv, s.qkv + C, s.qkv + 2 * C, s.P, dh, dqkv, dqkv + C, dqkv + 2 * C, B, nh, T, 0, hs,
+                     T * C3, hs, C3, T * C3, hs, C3, T * C3, hs, C3, T * C, hs, C, scale, gs);
+  col_sum(dqkv, N, C3, d_qkv_b);
+  gemm(d_qkv_w, C3, s.h1, dqkv, C, C3, N, 1, C, C3, 1, 0, gs); // h1^T dqkv
+  gemm(dh, C, dqkv, qkv_w, N, C, C3, C3, 1, 1, C3, 0, gs);     // dqkv qkv_w^T
+  layernorm_backward(x, ln1_g, s.mean1, s.rstd1, dh, N, C, dx, d_ln1_g, d_ln1_b);
+  for (size_t i = 0; i < (size_t)N * C; i++) dx[i] = dx[i] + dx1[i];
 }
 
 // Token plus position embeddings for generation, one pass instead of two gathers and an add:

@@ -120,6 +120,9 @@ static void micro_6x8_fma(int kc, const float* a, const float* b, float* c, int 
 #define NANO_NATIVE_MICRO micro_6x8_fma
 #endif
 
+#if defined(__AVX2__)
+#define NANO_GELU_WIDE 1 // nano_kernels.c calls gelu_forward_t_wide and exp_shifted_wide (defined below)
+#endif
 #include "nano_kernels.c"
 
 #if defined(__AVX2__)
@@ -180,6 +183,26 @@ static void gelu_backward_wide(const float* x, const float* dy, int n, float* dx
     _mm256_storeu_ps(dx + i, _mm256_mul_ps(_mm256_loadu_ps(dy + i), d));
   }
   gelu_backward(x + i, dy + i, n - i, dx + i);
+}
+// exp_shifted (nano_kernels.c: attention's softmax) eight lanes wide; n is a multiple of 4.
+static void exp_shifted_wide(float* row, int n, float mx) {
+  __m256 vm = splat8(mx);
+  int j = 0;
+  for (; j + 8 <= n; j += 8) _mm256_storeu_ps(row + j, nano_expf8(_mm256_sub_ps(_mm256_loadu_ps(row + j), vm)));
+  exp_shifted(row + j, n - j, mx);
+}
+
+// gelu_forward_t (nano_kernels.c) eight lanes wide, for the training block.
+static void gelu_forward_t_wide(const float* x, int n, float* y, float* tk) {
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256 v = _mm256_loadu_ps(x + i);
+    __m256 cube = _mm256_mul_ps(_mm256_mul_ps(_mm256_mul_ps(splat8(GELU_C), v), v), v);
+    __m256 t = nano_tanhf8(_mm256_mul_ps(splat8(GELU_K), _mm256_add_ps(v, cube)));
+    _mm256_storeu_ps(tk + i, t);
+    _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_mul_ps(splat8(0.5f), v), _mm256_add_ps(splat8(1.0f), t)));
+  }
+  gelu_forward_t(x + i, n - i, y + i, tk + i);
 }
 #define GELU_FORWARD gelu_forward_wide
 #define GELU_BACKWARD gelu_backward_wide
@@ -372,6 +395,25 @@ KERNEL(decode_block, 26, {
   RUN(decode_block(x, y, K, V, B, T, past, cap, C, nh, eps, bias, bb, s,
                    w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], w[10], w[11]));
 })
+KERNEL(block_forward, 24, {
+  const float* x = arg_p(c, 0); float* y = arg_p(c, 1); float* sv = arg_p(c, 2);
+  int B = arg_i(c, 3), T = arg_i(c, 4), C = arg_i(c, 5), nh = arg_i(c, 6); float eps = arg_f(c, 7);
+  const float* bias = arg_p(c, 8); int bb = arg_i(c, 9), bh = arg_i(c, 10); float* s = arg_p(c, 11);
+  const float* w[12];
+  for (int i = 0; i < 12; i++) w[i] = arg_p(c, 12 + i);
+  RUN(block_forward(x, y, sv, B, T, C, nh, eps, bias, bb, bh, s,
+                    w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], w[10], w[11]));
+})
+KERNEL(block_backward, 27, {
+  const float* x = arg_p(c, 0); const float* sv = arg_p(c, 1); const float* dy = arg_p(c, 2); float* dx = arg_p(c, 3);
+  int B = arg_i(c, 4), T = arg_i(c, 5), C = arg_i(c, 6), nh = arg_i(c, 7); float* s = arg_p(c, 8);
+  const float* w[6];
+  float* d[12];
+  for (int i = 0; i < 6; i++) w[i] = arg_p(c, 9 + i);
+  for (int i = 0; i < 12; i++) d[i] = arg_p(c, 15 + i);
+  RUN(block_backward(x, sv, dy, dx, B, T, C, nh, s, w[0], w[1], w[2], w[3], w[4], w[5],
+                     d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11]));
+})
 
 // Functions that return a number.
 static napi_value w_sum_squares(napi_env env, napi_callback_info info) {
@@ -390,6 +432,8 @@ static napi_value w_sum_squares(napi_env env, napi_callback_info info) {
 SIZE_FN(matmul_scratch_floats, 2, matmul_scratch_floats(arg_i(c, 0), arg_i(c, 1)))
 SIZE_FN(attention_scratch_floats, 3, attention_scratch_floats(arg_i(c, 0), arg_i(c, 1), arg_i(c, 2)))
 SIZE_FN(decode_block_scratch_floats, 5, decode_block_scratch_floats(arg_i(c, 0), arg_i(c, 1), arg_i(c, 2), arg_i(c, 3), arg_i(c, 4)))
+SIZE_FN(block_saved_floats, 4, block_saved_floats(arg_i(c, 0), arg_i(c, 1), arg_i(c, 2), arg_i(c, 3)))
+SIZE_FN(block_scratch_floats, 4, block_scratch_floats(arg_i(c, 0), arg_i(c, 1), arg_i(c, 2), arg_i(c, 3)))
 
 static napi_value w_blas_info(napi_env env, napi_callback_info info) {
   (void)info;
@@ -411,7 +455,8 @@ NAPI_MODULE_INIT() {
     FN(linear_forward), FN(col_sum), FN(gelu_forward), FN(gelu_backward), FN(layernorm_forward),
     FN(layernorm_backward), FN(sum_squares), FN(adamw_update), FN(attention_scratch_floats),
     FN(attention_forward), FN(attention_backward), FN(copy_rows), FN(embed), FN(decode_block_scratch_floats),
-    FN(decode_block), FN(blas_info),
+    FN(decode_block), FN(block_saved_floats), FN(block_scratch_floats), FN(block_forward), FN(block_backward),
+    FN(blas_info),
 #undef FN
   };
   napi_define_properties(env, exports, sizeof(fns) / sizeof(fns[0]), fns);
