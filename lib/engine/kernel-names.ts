@@ -48,3 +48,9 @@ export const KERNEL_NAMES = {
    */
   embed: "NanoEmbed",
 } as const;
+
+/** One GPT-2 block's weight inputs, in decode_block's (and block_forward's) argument order. */
+export const BLOCK_WEIGHTS = ["ln1G", "ln1B", "qkvW", "qkvB", "projW", "projB", "ln2G", "ln2B", "fcW", "fcB", "fc2W", "fc2B"] as const;
+
+/** The weights the block's backward pass multiplies by, in block_backward's argument order. */
+export const BLOCK_BACKWARD_WEIGHTS = ["ln1G", "qkvW", "projW", "ln2G", "fcW", "fc2W"] as const;

@@ -4,7 +4,7 @@
  * lib/model/gpt.ts (GPT.useFusedKernels, on by default); the same math written out for reading is there.
  */
 import * as tf from "@tensorflow/tfjs";
-import { IGNORE_INDEX, KERNEL_NAMES } from "./kernel-names";
+import { BLOCK_BACKWARD_WEIGHTS, BLOCK_WEIGHTS, IGNORE_INDEX, KERNEL_NAMES } from "./kernel-names";
 import { sharedSave } from "./shared-save";
 
 export { IGNORE_INDEX };
@@ -208,8 +208,6 @@ export function canFuseTrainingBlock(): boolean {
   return hasKernel(KERNEL_NAMES.blockForward) && hasKernel(KERNEL_NAMES.blockBackward);
 }
 
-const BLOCK_WEIGHT_NAMES = ["ln1G", "ln1B", "qkvW", "qkvB", "projW", "projB", "ln2G", "ln2B", "fcW", "fcB", "fc2W", "fc2B"] as const;
-
 /**
  * A whole GPT-2 block with its gradient, no cache, no dropout: x (B, T, C) -> (B, T, C),
  *   x1 = x + proj(attention(ln_1(x))), y = x1 + fc2(gelu(fc(ln_2(x1)))),
@@ -236,16 +234,19 @@ export function trainingBlock(x: tf.Tensor3D, w: BlockWeights, nHead: number, ep
     const xi = args[0] as tf.Tensor;
     const ws = args.slice(1, 13) as tf.Tensor[];
     const inputs: tf.NamedTensorMap = { x: xi };
-    BLOCK_WEIGHT_NAMES.forEach((n, i) => { inputs[n] = ws[i]; });
+    BLOCK_WEIGHTS.forEach((n, i) => { inputs[n] = ws[i]; });
     if (fullBias) inputs.bias = fullBias;
     const [y, saved] = run(KERNEL_NAMES.blockForward, inputs, { nHead, eps }) as tf.Tensor[];
-    // x, the activations, and the six weights the backward pass multiplies by (shared, not copied)
-    sharedSave(save, [xi, saved, ws[0], ws[2], ws[4], ws[6], ws[8], ws[10]]);
-    const gradFunc = (dy: tf.Tensor, [xs, sv, ln1G, qkvW, projW, ln2G, fcW, fc2W]: tf.Tensor[]) =>
-      run(KERNEL_NAMES.blockBackward, { x: xs, saved: sv, dy, ln1G, qkvW, projW, ln2G, fcW, fc2W }, { nHead }) as tf.Tensor[];
+    // x, the activations, and the weights the backward pass multiplies by (shared, not copied)
+    sharedSave(save, [xi, saved, ...BLOCK_BACKWARD_WEIGHTS.map((n) => inputs[n])]);
+    const gradFunc = (dy: tf.Tensor, [xs, sv, ...bw]: tf.Tensor[]) => {
+      const backInputs: tf.NamedTensorMap = { x: xs, saved: sv, dy };
+      BLOCK_BACKWARD_WEIGHTS.forEach((n, i) => { backInputs[n] = bw[i]; });
+      return run(KERNEL_NAMES.blockBackward, backInputs, { nHead }) as tf.Tensor[];
+    };
     return { value: y, gradFunc };
   });
-  const out = f(x, ...BLOCK_WEIGHT_NAMES.map((n) => w[n])) as tf.Tensor3D;
+  const out = f(x, ...BLOCK_WEIGHTS.map((n) => w[n])) as tf.Tensor3D;
   if (fullBias && fullBias !== bias) fullBias.dispose();
   return out;
 }

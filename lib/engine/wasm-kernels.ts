@@ -20,7 +20,7 @@ import * as tf from "@tensorflow/tfjs";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LIB_DIR } from "../paths";
-import { KERNEL_NAMES } from "./kernel-names";
+import { BLOCK_BACKWARD_WEIGHTS, BLOCK_WEIGHTS, KERNEL_NAMES } from "./kernel-names";
 import { nativeKernels, type NanoExports } from "./native-kernels";
 import { clonesMayShare } from "./shared-save";
 
@@ -268,9 +268,6 @@ function attentionGrad({ inputs, backend, attrs }: Args) {
   return dqkv;
 }
 
-/** The weights of one block, in decode_block's argument order. */
-export const DECODE_BLOCK_WEIGHTS = ["ln1G", "ln1B", "qkvW", "qkvB", "projW", "projB", "ln2G", "ln2B", "fcW", "fcB", "fc2W", "fc2B"] as const;
-
 function decodeBlock({ inputs, backend, attrs }: Args) {
   const be = backend as WasmBackend;
   const { x, keys, values, bias } = inputs as Record<string, tf.TensorInfo>;
@@ -282,15 +279,12 @@ function decodeBlock({ inputs, backend, attrs }: Args) {
   }
   const y = be.makeOutput([B, T, C], "float32");
   const bb = bias && bias.shape[0] > 1 ? T * S : 0;
-  const weights = DECODE_BLOCK_WEIGHTS.map((n) => ptr(be, inputs[n] as tf.TensorInfo));
+  const weights = BLOCK_WEIGHTS.map((n) => ptr(be, inputs[n] as tf.TensorInfo));
   const s = scratch(nano!.decode_block_scratch_floats(B, T, S, C, nHead));
   nano!.decode_block(ptr(be, x), ptr(be, y), ptr(be, keys), ptr(be, values), B, T, past, cap, C, nHead, eps,
     bias ? ptr(be, bias) : 0, bb, s, ...weights);
   return y;
 }
-
-/** The weights the block's backward pass multiplies by, in block_backward's argument order. */
-export const BLOCK_BACKWARD_WEIGHTS = ["ln1G", "qkvW", "projW", "ln2G", "fcW", "fc2W"] as const;
 
 function blockForward({ inputs, backend, attrs }: Args) {
   const be = backend as WasmBackend;
@@ -305,7 +299,7 @@ function blockForward({ inputs, backend, attrs }: Args) {
   const saved = be.makeOutput([nano!.block_saved_floats(B, T, C, nHead)], "float32");
   const bb = bias && bias.shape[0] > 1 ? T * T * bias.shape[1] : 0;
   const bh = bias && bias.shape[1] > 1 ? T * T : 0;
-  const weights = DECODE_BLOCK_WEIGHTS.map((n) => ptr(be, inputs[n] as tf.TensorInfo));
+  const weights = BLOCK_WEIGHTS.map((n) => ptr(be, inputs[n] as tf.TensorInfo));
   const s = scratch(nano!.block_scratch_floats(B, T, C, nHead));
   nano!.block_forward(ptr(be, x), ptr(be, y), ptr(be, saved), B, T, C, nHead, eps, bias ? ptr(be, bias) : 0, bb, bh, s, ...weights);
   return [y, saved];
@@ -318,11 +312,11 @@ function blockBackward({ inputs, backend, attrs }: Args) {
   const [B, T, C] = x.shape;
   if (saved.shape[0] !== nano!.block_saved_floats(B, T, C, nHead)) throw new Error("NanoBlockBackward: saved activations of another shape");
   const dx = be.makeOutput([B, T, C], "float32");
-  const shapes: Record<(typeof DECODE_BLOCK_WEIGHTS)[number], number[]> = {
+  const shapes: Record<(typeof BLOCK_WEIGHTS)[number], number[]> = {
     ln1G: [C], ln1B: [C], qkvW: [C, 3 * C], qkvB: [3 * C], projW: [C, C], projB: [C],
     ln2G: [C], ln2B: [C], fcW: [C, 4 * C], fcB: [4 * C], fc2W: [4 * C, C], fc2B: [C],
   };
-  const grads = DECODE_BLOCK_WEIGHTS.map((n) => be.makeOutput(shapes[n], "float32"));
+  const grads = BLOCK_WEIGHTS.map((n) => be.makeOutput(shapes[n], "float32"));
   const weights = BLOCK_BACKWARD_WEIGHTS.map((n) => ptr(be, inputs[n] as tf.TensorInfo));
   const s = scratch(nano!.block_scratch_floats(B, T, C, nHead));
   nano!.block_backward(ptr(be, x), ptr(be, saved), ptr(be, dy), ptr(be, dx), B, T, C, nHead, s,
