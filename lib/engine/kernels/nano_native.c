@@ -4,8 +4,8 @@
 // to NEON on 64-bit ARM: wasm_simd_native.h), plus one change: a matmul with more than SMALL_M rows goes
 // to the system BLAS (OpenBLAS's sgemm, AVX2 + FMA), about twice as fast on this kind of CPU as 128-bit
 // wasm SIMD without FMA can be. Built with -DNANO_NO_BLAS where there is no OpenBLAS: those products then
-// run the packed GEMM of nano_kernels.c with a fused multiply-add tile (micro_6x8_fma below: AVX2 + FMA
-// when the CPU has them, NEON on ARM). kernel_check.c tests these kernels without Node (on ARM under qemu). Tensors stay where TF.js-wasm
+// run the packed GEMM of nano_kernels.c with a fused multiply-add tile (micro_6x16_fma below on AVX2 +
+// FMA, micro_6x8_fma with NEON on ARM). kernel_check.c tests these kernels without Node (on ARM under qemu). Tensors stay where TF.js-wasm
 // keeps them: every function takes the wasm heap (an ArrayBuffer) first, and its pointer arguments are
 // byte offsets into it, exactly as the wasm module's are. So TF.js's bookkeeping is unchanged and no tensor
 // is ever copied; only where the arithmetic runs moves.
@@ -56,38 +56,35 @@ static int native_gemm(float* C, int ldc, const float* A, const float* B, int M,
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
-// The packed GEMM's 6 x 8 tile with 256-bit fused multiply-adds: a row of the tile is one register. Even
-// and odd depths go to separate accumulators (12 in all) so that enough FMAs are in flight to hide their
-// latency; the two halves are added at the end.
-static void micro_6x8_fma(int kc, const float* a, const float* b, float* c, int ldc, int accumulate) {
-  __m256 e0 = _mm256_setzero_ps(), e1 = e0, e2 = e0, e3 = e0, e4 = e0, e5 = e0;
-  __m256 o0 = e0, o1 = e0, o2 = e0, o3 = e0, o4 = e0, o5 = e0;
-  int k = 0;
-  for (; k + 2 <= kc; k += 2) {
-    __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-    e0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 0), b0, e0); o0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 6), b1, o0);
-    e1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 1), b0, e1); o1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 7), b1, o1);
-    e2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 2), b0, e2); o2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 8), b1, o2);
-    e3 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 3), b0, e3); o3 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 9), b1, o3);
-    e4 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 4), b0, e4); o4 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 10), b1, o4);
-    e5 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 5), b0, e5); o5 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 11), b1, o5);
-    a += 12; // two depths of a 6-row panel
-    b += 16; // two depths of an 8-column panel
+// The packed GEMM's tile on AVX2 + FMA is 6 x 16: each row of C is two 256-bit registers, 12 accumulators
+// in all, fed per depth by two loads of B and six broadcasts of A (12 accumulators, 2 B vectors and one
+// broadcast are 15 of the 16 ymm registers). The 6 x 8 tile it replaces loaded a value per FMA and ran the
+// training step's products at 67-81 GFLOP/s against OpenBLAS's 92-102; this one at 80-98
+// (`NANOINSTRUCT_NATIVE_ADDON=<a no-BLAS build> node --import tsx bench/step-bound.ts`).
+#define NR 16
+static void micro_6x16_fma(int kc, const float* a, const float* b, float* c, int ldc, int accumulate) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (int k = 0; k < kc; k++) {
+    __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), ai;
+    ai = _mm256_broadcast_ss(a + 0); c00 = _mm256_fmadd_ps(ai, b0, c00); c01 = _mm256_fmadd_ps(ai, b1, c01);
+    ai = _mm256_broadcast_ss(a + 1); c10 = _mm256_fmadd_ps(ai, b0, c10); c11 = _mm256_fmadd_ps(ai, b1, c11);
+    ai = _mm256_broadcast_ss(a + 2); c20 = _mm256_fmadd_ps(ai, b0, c20); c21 = _mm256_fmadd_ps(ai, b1, c21);
+    ai = _mm256_broadcast_ss(a + 3); c30 = _mm256_fmadd_ps(ai, b0, c30); c31 = _mm256_fmadd_ps(ai, b1, c31);
+    ai = _mm256_broadcast_ss(a + 4); c40 = _mm256_fmadd_ps(ai, b0, c40); c41 = _mm256_fmadd_ps(ai, b1, c41);
+    ai = _mm256_broadcast_ss(a + 5); c50 = _mm256_fmadd_ps(ai, b0, c50); c51 = _mm256_fmadd_ps(ai, b1, c51);
+    a += 6;  // one depth of a 6-row panel
+    b += 16; // one depth of a 16-column panel
   }
-  if (k < kc) {
-    __m256 b0 = _mm256_loadu_ps(b);
-    e0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 0), b0, e0); e1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 1), b0, e1);
-    e2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 2), b0, e2); e3 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 3), b0, e3);
-    e4 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 4), b0, e4); e5 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 5), b0, e5);
-  }
-  __m256 r[6] = { _mm256_add_ps(e0, o0), _mm256_add_ps(e1, o1), _mm256_add_ps(e2, o2),
-                  _mm256_add_ps(e3, o3), _mm256_add_ps(e4, o4), _mm256_add_ps(e5, o5) };
+  __m256 r[6][2] = { { c00, c01 }, { c10, c11 }, { c20, c21 }, { c30, c31 }, { c40, c41 }, { c50, c51 } };
   for (int i = 0; i < 6; i++) {
     float* cr = c + (size_t)i * ldc;
-    _mm256_storeu_ps(cr, accumulate ? _mm256_add_ps(r[i], _mm256_loadu_ps(cr)) : r[i]);
+    if (accumulate) { r[i][0] = _mm256_add_ps(r[i][0], _mm256_loadu_ps(cr)); r[i][1] = _mm256_add_ps(r[i][1], _mm256_loadu_ps(cr + 8)); }
+    _mm256_storeu_ps(cr, r[i][0]);
+    _mm256_storeu_ps(cr + 8, r[i][1]);
   }
 }
-#define NANO_NATIVE_MICRO micro_6x8_fma
+#define NANO_NATIVE_MICRO micro_6x16_fma
 #elif defined(__aarch64__)
 #include <arm_neon.h>
 // The same 6 x 8 tile on 64-bit ARM: each row of the tile is two 128-bit registers (12 accumulators, as
