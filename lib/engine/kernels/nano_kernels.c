@@ -254,6 +254,10 @@ static void row_tile32(int kc, const float* a, int sak, const float* b, int sbk,
 
 static void small_rows(int mr, int N, int kc, const float* a, int sam, int sak, const float* b, int sbk, int sbn,
                        float* c, int ldc, int acc) {
+#ifdef NANO_NATIVE_SMALL_ROWS
+  // the native AVX2 build's fused multiply-add rows for a row-major B (nano_native.c)
+  if (NANO_NATIVE_SMALL_ROWS(mr, N, kc, a, sam, sak, b, sbk, sbn, c, ldc, acc)) return;
+#endif
   int n0 = 0;
   if (mr == 1 && sbn == 1)
     for (; n0 + 32 <= N; n0 += 32) row_tile32(kc, a, sak, b + n0, sbk, c + n0, acc);

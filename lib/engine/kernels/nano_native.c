@@ -85,6 +85,105 @@ static void micro_6x16_fma(int kc, const float* a, const float* b, float* c, int
   }
 }
 #define NANO_NATIVE_MICRO micro_6x16_fma
+
+// Few rows of A (generation) with a row-major B, on AVX2 + FMA: mr (1-4) rows by nv vectors of 8 columns
+// per tile, up to 8 accumulators so that enough FMAs are in flight (one row takes 64 columns at a time).
+// Each element is summed in k order within the depth block, as the 4-lane path does, but with fused
+// multiply-adds: the native build's products were never the wasm build's bits (BLAS or this FMA tile).
+static inline __attribute__((always_inline)) void small_tile_fma(int mr, int nv, int kc, const float* a, int sam, int sak,
+                                                                 const float* b, int sbk, float* c, int ldc, int acc) {
+  __m256 s[4][8];
+  for (int i = 0; i < mr; i++)
+    for (int v = 0; v < nv; v++) s[i][v] = _mm256_setzero_ps();
+  for (int k = 0; k < kc; k++) {
+    const float* bk = b + (size_t)k * sbk;
+    __m256 bv[8];
+    for (int v = 0; v < nv; v++) bv[v] = _mm256_loadu_ps(bk + 8 * v);
+    for (int i = 0; i < mr; i++) {
+      __m256 ai = _mm256_broadcast_ss(a + (size_t)i * sam + (size_t)k * sak);
+      for (int v = 0; v < nv; v++) s[i][v] = _mm256_fmadd_ps(ai, bv[v], s[i][v]);
+    }
+  }
+  for (int i = 0; i < mr; i++)
+    for (int v = 0; v < nv; v++) {
+      float* cr = c + (size_t)i * ldc + 8 * v;
+      _mm256_storeu_ps(cr, acc ? _mm256_add_ps(s[i][v], _mm256_loadu_ps(cr)) : s[i][v]);
+    }
+}
+
+// Tiles of mr rows by `wide` vectors of 8 columns from column n0 on, while they fit.
+#define SMALL_TILES(mr, wide)                                                                      \
+  for (; n0 + 8 * (wide) <= N; n0 += 8 * (wide)) small_tile_fma(mr, wide, kc, a, sam, sak, b + n0, sbk, c + n0, ldc, acc)
+
+// The sum of the eight lanes of each of x[0..7], into one vector (lane j: the sum of x[j]'s lanes).
+static inline __m256 hsum8x8(const __m256* x) {
+  __m256 a = _mm256_hadd_ps(x[0], x[1]), b = _mm256_hadd_ps(x[2], x[3]);
+  __m256 c = _mm256_hadd_ps(x[4], x[5]), d = _mm256_hadd_ps(x[6], x[7]);
+  __m256 ab = _mm256_hadd_ps(a, b), cd = _mm256_hadd_ps(c, d); // lanes: x0..x3 low halves, x0..x3 high halves
+  __m256 lo = _mm256_permute2f128_ps(ab, cd, 0x20), hi = _mm256_permute2f128_ps(ab, cd, 0x31);
+  return _mm256_add_ps(lo, hi);
+}
+
+// Few rows of A against a transposed B whose columns lie along k (attention's q k^T in generation, the
+// tied head's h wte^T), A's rows along k too: each of 8 columns a dot product eight depths at a time,
+// one row at a time, the eight partial sums added across lanes at the end, then the last depths.
+static void small_rows_dot(int mr, int N, int kc, const float* a, int sam, const float* b, int sbn, float* c, int ldc, int acc) {
+  int k8 = kc & ~7, n0 = 0;
+  for (; n0 + 8 <= N; n0 += 8) {
+    for (int i = 0; i < mr; i++) {
+      const float* ai = a + (size_t)i * sam;
+      __m256 s[8];
+      for (int j = 0; j < 8; j++) s[j] = _mm256_setzero_ps();
+      for (int k = 0; k < k8; k += 8) {
+        __m256 x = _mm256_loadu_ps(ai + k);
+        for (int j = 0; j < 8; j++) s[j] = _mm256_fmadd_ps(x, _mm256_loadu_ps(b + (size_t)(n0 + j) * sbn + k), s[j]);
+      }
+      __m256 r = hsum8x8(s);
+      float out[8];
+      _mm256_storeu_ps(out, r);
+      float* cr = c + (size_t)i * ldc + n0;
+      for (int j = 0; j < 8; j++) {
+        float x = out[j];
+        for (int k = k8; k < kc; k++) x = __builtin_fmaf(ai[k], b[(size_t)(n0 + j) * sbn + k], x);
+        cr[j] = acc ? x + cr[j] : x;
+      }
+    }
+  }
+  for (; n0 < N; n0++)
+    for (int i = 0; i < mr; i++) {
+      float x = 0.0f;
+      for (int k = 0; k < kc; k++) x = __builtin_fmaf(a[(size_t)i * sam + k], b[(size_t)n0 * sbn + k], x);
+      float* cr = c + (size_t)i * ldc + n0;
+      *cr = acc ? x + *cr : x;
+    }
+}
+
+// Returns 0 (the 4-lane path runs) unless B is row-major, or B transposed and A's rows contiguous.
+static int small_rows_fma(int mr, int N, int kc, const float* a, int sam, int sak, const float* b, int sbk, int sbn,
+                          float* c, int ldc, int acc) {
+  if (sbk == 1 && sak == 1 && sbn != 1) {
+    small_rows_dot(mr, N, kc, a, sam, b, sbn, c, ldc, acc);
+    return 1;
+  }
+  if (sbn != 1) return 0;
+  int n0 = 0;
+  switch (mr) { // as many accumulators (up to 8) as the columns allow
+    case 1: SMALL_TILES(1, 8); SMALL_TILES(1, 4); SMALL_TILES(1, 2); SMALL_TILES(1, 1); break;
+    case 2: SMALL_TILES(2, 4); SMALL_TILES(2, 2); SMALL_TILES(2, 1); break;
+    case 3: SMALL_TILES(3, 2); SMALL_TILES(3, 1); break;
+    default: SMALL_TILES(4, 2); SMALL_TILES(4, 1); break;
+  }
+  for (; n0 < N; n0++) // the last columns, one at a time, summed in the same order
+    for (int i = 0; i < mr; i++) {
+      float x = 0.0f;
+      for (int k = 0; k < kc; k++) x = __builtin_fmaf(a[(size_t)i * sam + (size_t)k * sak], b[(size_t)k * sbk + n0], x);
+      float* cr = c + (size_t)i * ldc + n0;
+      *cr = acc ? x + *cr : x;
+    }
+  return 1;
+}
+#undef SMALL_TILES
+#define NANO_NATIVE_SMALL_ROWS small_rows_fma
 #elif defined(__aarch64__)
 #include <arm_neon.h>
 // The same 6 x 8 tile on 64-bit ARM: each row of the tile is two 128-bit registers (12 accumulators, as
