@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine/backend";
 import { GPT } from "../lib/model/gpt";
-import { AdamW, clipFactor, globalNorm, normFromSumSquares } from "../lib/train/optimizer";
+import { AdamW, clipFactor, gradientNorm } from "../lib/train/optimizer";
 import { ReplicaPool, type PoolTimings } from "../lib/train/parallel";
 import { lossAndGradients, disposeBatch } from "../lib/train/step";
 import { microBatches, rowsToBatch } from "../lib/train/batch";
@@ -80,7 +80,7 @@ const push = (m: Mode, k: string, v: number) => (m.rec[k] ??= []).push(v);
 async function step(m: Mode, record: boolean): Promise<void> {
   const t0 = performance.now();
   let grads: Map<string, tf.Tensor>, tokens: number;
-  let timings: PoolTimings | null = null, sumSquares: Float64Array | null = null;
+  let timings: PoolTimings | null = null, sumSquares: Float64Array | undefined;
   if (m.pool) {
     const g = await m.pool.gradients(microBatches(data, B / 2), 1);
     grads = g.grads; tokens = g.tokens; timings = m.pool.lastTimings; sumSquares = g.sumSquares;
@@ -91,7 +91,7 @@ async function step(m: Mode, record: boolean): Promise<void> {
     disposeBatch(batch);
   }
   const t1 = performance.now();
-  const norm = sumSquares ? normFromSumSquares(sumSquares, 1 / tokens) : globalNorm(grads.values(), 1 / tokens);
+  const norm = await gradientNorm(grads.values(), 1 / tokens, sumSquares);
   m.opt.apply(grads, 1e-4, clipFactor(norm, 1) / tokens);
   const t2 = performance.now();
   m.pool?.publish(m.model);

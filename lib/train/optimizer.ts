@@ -86,6 +86,16 @@ export async function globalNormAsync(grads: Iterable<tf.Tensor>, scale = 1): Pr
   return Math.sqrt(sumSq) * Math.abs(scale);
 }
 
+/**
+ * The gradient norm for the optimizer step: from `sumSquares` (each gradient's sum of squares, computed
+ * where the gradients were summed) when they are what globalNorm computes here (wasm's sums in double),
+ * otherwise globalNormAsync; so a run's norm, and its result, do not depend on where it was summed.
+ */
+export async function gradientNorm(grads: Iterable<tf.Tensor>, scale: number, sumSquares?: Float64Array): Promise<number> {
+  if (sumSquares && canUpdateInPlace()) return normFromSumSquares(sumSquares, scale);
+  return globalNormAsync(grads, scale);
+}
+
 /** A zero variable that owns its buffer alone (the in-place update writes into it). */
 function ownedZeros(shape: number[]): tf.Variable {
   const z = tf.zeros(shape);

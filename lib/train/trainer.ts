@@ -18,7 +18,7 @@ import type { GPT } from "../model/gpt";
 import { crossEntropyPerToken, IGNORE_INDEX } from "../engine/ops";
 import { permutation, splitmix32 } from "../random";
 import { UserError } from "../errors";
-import { AdamW, clipFactor, globalNormAsync, normFromSumSquares } from "./optimizer";
+import { AdamW, clipFactor, gradientNorm } from "./optimizer";
 import { lossAndGradientsAsync, disposeBatch } from "./step";
 import type { Row } from "../data/collate";
 import { rowsToBatch, microBatches } from "./batch";
@@ -418,8 +418,7 @@ async function trainStep(run: Run, pool: ReplicaPool | null, micro: number, t0: 
   run.step += 1;
   const step = run.step;
   const scale = tokens > 0 ? 1 / tokens : 0; // the loss is a mean over trained tokens
-  // The replica pool computes each gradient's sum of squares while summing them (the same bits).
-  const norm = sumSquares ? normFromSumSquares(sumSquares, scale) : await globalNormAsync(grads.values(), scale);
+  const norm = await gradientNorm(grads.values(), scale, sumSquares); // the pool's sums of squares where they apply
   const loss = tokens > 0 ? lossSum / tokens : NaN;
   const lr = lrAt(step, run.sched);
   let skipped = false;

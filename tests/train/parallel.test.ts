@@ -46,6 +46,17 @@ test("weights after training do not depend on the number of worker threads (bit 
   }
 });
 
+test("on the cpu backend too (its norm is TF.js's float32 sum, not the replicas' double sums)", async () => {
+  await initEngine("cpu");
+  try {
+    const one = await run(1);
+    const two = await run(2);
+    for (const [name, a] of one) assert.deepEqual(two.get(name), a, `${name} with 2 workers on cpu`);
+  } finally {
+    await initEngine("wasm");
+  }
+});
+
 test("the replica pool reports where a step's time went", async () => {
   await initEngine("wasm");
   const model = GPT.create(CFG, 1);
