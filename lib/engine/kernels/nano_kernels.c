@@ -25,7 +25,15 @@
 
 typedef __SIZE_TYPE__ size_t;
 
+#ifdef NANO_NATIVE
 #define MR 6   // rows of C per micro-tile
+#else
+// The wasm module's tile is 4 x 8 (micro_4x8): V8's TurboFan schedules a tile's loads ahead of its arithmetic
+// and has 15 SIMD registers on x64, so 4 x 8 (8 accumulators, 2 B vectors, 4 A splats, one product) is the
+// largest tile that never spills; the 6 x 8 tile spilled a third of its accumulators on every step
+// (bench/gemm-tile.ts measures them side by side).
+#define MR 4
+#endif
 #define NR 8   // columns of C per micro-tile (two f32x4 vectors)
 #define KC 256 // depth of one packed block: an Ap panel (MR x KC) and a Bp panel (KC x NR) fit in L1
 #define NC 256 // columns of B per L2-resident block (a multiple of NR)
@@ -72,6 +80,7 @@ static void pack_b(float* Bp, const float* B, int N, int k0, int kc, int sbk, in
 }
 
 // C tile (MR x NR, row stride ldc) = or += Ap panel . Bp panel over kc depths.
+#ifdef NANO_NATIVE
 static void micro_6x8(int kc, const float* a, const float* b, float* c, int ldc, int accumulate) {
   v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   v128_t c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -107,6 +116,41 @@ static void micro_6x8(int kc, const float* a, const float* b, float* c, int ldc,
   STORE_ROW(3, c30, c31); STORE_ROW(4, c40, c41); STORE_ROW(5, c50, c51);
 #undef STORE_ROW
 }
+#else
+// The wasm tile, 4 x 8. Not unrolled here: V8 unrolls the loop itself, with an exit test between the copies
+// that keeps each copy's loads next to their arithmetic; clang's unrolled body let V8 hoist the loads of
+// several depths together and spill. Each element of C is summed in the same order as in any tile shape
+// (one accumulator, depths in order from 0, then added to C), so the bits are those of the 6 x 8 tile.
+static void micro_4x8(int kc, const float* a, const float* b, float* c, int ldc, int accumulate) {
+  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+#pragma clang loop unroll(disable)
+  for (int k = 0; k < kc; k++) {
+    v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    v128_t a0 = wasm_v128_load32_splat(a + 0);
+    c00 = MADD4(c00, a0, b0); c01 = MADD4(c01, a0, b1);
+    v128_t a1 = wasm_v128_load32_splat(a + 1);
+    c10 = MADD4(c10, a1, b0); c11 = MADD4(c11, a1, b1);
+    v128_t a2 = wasm_v128_load32_splat(a + 2);
+    c20 = MADD4(c20, a2, b0); c21 = MADD4(c21, a2, b1);
+    v128_t a3 = wasm_v128_load32_splat(a + 3);
+    c30 = MADD4(c30, a3, b0); c31 = MADD4(c31, a3, b1);
+    a += MR;
+    b += NR;
+  }
+#define STORE_ROW(r, x0, x1)                                                                       \
+  do {                                                                                             \
+    float* cr = c + (size_t)(r) * ldc;                                                             \
+    if (accumulate) {                                                                              \
+      x0 = wasm_f32x4_add(x0, wasm_v128_load(cr));                                                 \
+      x1 = wasm_f32x4_add(x1, wasm_v128_load(cr + 4));                                             \
+    }                                                                                              \
+    wasm_v128_store(cr, x0);                                                                       \
+    wasm_v128_store(cr + 4, x1);                                                                   \
+  } while (0)
+  STORE_ROW(0, c00, c01); STORE_ROW(1, c10, c11); STORE_ROW(2, c20, c21); STORE_ROW(3, c30, c31);
+#undef STORE_ROW
+}
+#endif
 
 // ---------------------------------------------------------------------------------------------------
 // Few rows of A (generation: one new token per sequence). Packing would copy all of B (a whole weight
@@ -308,8 +352,10 @@ static void gemm(float* C, int ldc, const float* A, const float* B, int M, int N
             const float* bpan = Bp + (size_t)(n0 / NR) * NR * kc;
 #ifdef NANO_NATIVE_MICRO
             NANO_NATIVE_MICRO(kc, apan, bpan, rowbuf + (n0 - nb), NCP, acc); // the native build's AVX2 + FMA tile
-#else
+#elif defined(NANO_NATIVE)
             micro_6x8(kc, apan, bpan, rowbuf + (n0 - nb), NCP, acc);
+#else
+            micro_4x8(kc, apan, bpan, rowbuf + (n0 - nb), NCP, acc);
 #endif
           }
           for (int i = 0; i < mr; i++) {
