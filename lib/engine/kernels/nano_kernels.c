@@ -31,7 +31,7 @@ typedef __SIZE_TYPE__ size_t;
 // The wasm module's tile is 4 x 8 (micro_4x8): V8's TurboFan schedules a tile's loads ahead of its arithmetic
 // and has 15 SIMD registers on x64, so 4 x 8 (8 accumulators, 2 B vectors, 4 A splats, one product) is the
 // largest tile that never spills; the 6 x 8 tile spilled a third of its accumulators on every step
-// (bench/gemm-tile.ts measures them side by side).
+// (bench/gemm-relaxed.ts --std A.wasm --relaxed B.wasm times two builds side by side; docs/PERFORMANCE.md).
 #define MR 4
 #endif
 #define NR 8   // columns of C per micro-tile (two f32x4 vectors)
