@@ -123,8 +123,9 @@ static void micro_6x8(int kc, const float* a, const float* b, float* c, int ldc,
 // (one accumulator, depths in order from 0, then added to C), so the bits are those of the 6 x 8 tile.
 static void micro_4x8(int kc, const float* a, const float* b, float* c, int ldc, int accumulate) {
   v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const float* bend = b + (size_t)kc * NR; // the loop tests a pointer, not a count: one instruction less per depth
 #pragma clang loop unroll(disable)
-  for (int k = 0; k < kc; k++) {
+  while (b != bend) {
     v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
     v128_t a0 = wasm_v128_load32_splat(a + 0);
     c00 = MADD4(c00, a0, b0); c01 = MADD4(c01, a0, b1);
