@@ -6,7 +6,7 @@
  * --repeat N each is taken N times, ours and PyTorch's interleaved so both see the same machine load, and
  * the medians are reported. Prints a table (or the JSON with --json) and writes the JSON to --out.
  *
- *   npm run bench                         both configs (small, base); about 4 minutes on a quiet 2-core machine
+ *   npm run bench                         the three configs (small, base, 2m); about 7 minutes on a quiet 2-core machine
  *   npm run bench -- --config small       one config
  *   npm run bench -- --repeat 3           medians of 3 of everything (3x the time)
  *   npm run bench -- --no-reference       without PyTorch
@@ -18,14 +18,15 @@
  *                                         there; on Mesa's llvmpipe that checks the path works, not GPU speed)
  */
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { availableParallelism, cpus, loadavg } from "node:os";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { errorLine } from "../lib/errors";
 import { writeJsonAtomic } from "../lib/fsutil";
 import { BENCH_CONFIGS, type BenchConfig } from "./configs";
 
-const USAGE = `usage: npm run bench -- [--config small,base] [--steps N] [--repeat N] [--gen-tokens N] [--no-reference]
+const USAGE = `usage: npm run bench -- [--config small,base,2m] [--steps N] [--repeat N] [--gen-tokens N] [--no-reference]
                      [--full] [--json] [--out FILE] [--backend NAME] [--no-webgpu]
 nanoinstruct against the PyTorch reference on the same configs: training and generation tokens/s, peak memory,
 model FLOP utilization and the ratios (see the comment at the top of bench/bench.ts for each option).`;
@@ -34,7 +35,7 @@ function parseOptions() {
   try {
     return parseArgs({
       options: {
-        config: { type: "string", default: "small,base" },
+        config: { type: "string", default: "small,base,2m" },
         steps: { type: "string", default: "10" },
         repeat: { type: "string", default: "1" },
         "gen-tokens": { type: "string", default: "256" },
@@ -82,6 +83,28 @@ function ours(name: string, task: string, extra: string[] = [], env: NodeJS.Proc
   if (opts.backend) args.push("--backend", opts.backend);
   return runJson(process.execPath, args, { ...process.env, ...env });
 }
+
+/**
+ * The native kernels as `npm ci` builds them on a machine without OpenBLAS (our own GEMM), built into a
+ * temporary folder when this machine's build uses OpenBLAS, so that both builds are measured. Null where
+ * the main build has no OpenBLAS itself (then it is that build) or this one cannot be made.
+ */
+function ownGemmAddon(): { path: string; dir: string } | null {
+  const info = spawnSync(process.execPath, ["-e", `console.log(require("./lib/engine/kernels/build/nano_native.node").blas_info())`], { encoding: "utf8" });
+  if (info.status !== 0 || !/openblas/i.test(info.stdout)) return null;
+  const dir = mkdtempSync(join(tmpdir(), "nanoinstruct-bench-"));
+  const path = join(dir, "nano_native.node");
+  const r = spawnSync(process.execPath, ["scripts/build-native.js", "--out", path, "--strict"], {
+    encoding: "utf8", env: { ...process.env, NANOINSTRUCT_BLAS_CFLAGS: "-DNANO_NO_BLAS", NANOINSTRUCT_BLAS_LIBS: "" },
+  });
+  if (r.status !== 0 || !existsSync(path)) {
+    log(`  the build without OpenBLAS failed, not measured: ${(r.stderr || r.stdout).trim().split("\n").pop()}`);
+    rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
+  return { path, dir };
+}
+const ownGemm = ownGemmAddon();
 
 const PYTHON = "/usr/bin/python3";
 const hasTorch = !opts["no-reference"] && existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import torch"]).status === 0;
@@ -133,6 +156,8 @@ function benchConfig(name: string): Json {
     wasmOnly: () => ours(name, "train", [], { NANOINSTRUCT_NATIVE: "0" }),
     // and the trainer on them, as a user on ARM or a Mac runs it (one worker per core)
     wasmOnlyTrainer: () => ours(name, "trainer", ["--workers", `${workers}`], { NANOINSTRUCT_NATIVE: "0" }),
+    // the trainer on the build a machine without OpenBLAS gets (our own GEMM)
+    trainerOwnGemm: () => (ownGemm ? ours(name, "trainer", ["--workers", `${workers}`], { NANOINSTRUCT_NATIVE_ADDON: ownGemm.path }) : null),
   });
   const peaks = interleaved({
     torch1: () => torch(c, ["--mode", "peak", ...t1]),
@@ -172,6 +197,9 @@ function benchConfig(name: string): Json {
       single_thread_tokens_per_s: num(o), ref_1_thread_tokens_per_s: num(p1), single_thread_ratio: ratio(num(o), num(p1)),
       ref_2_threads_tokens_per_s: num(p2),
       device: o?.device ?? null,
+      own_gemm_tokens_per_s: num(mid(train.trainerOwnGemm)), own_gemm_ratio: ratio(num(mid(train.trainerOwnGemm)), num(ref)),
+      own_gemm_mfu_vs_machine_peak: mfu(num(mid(train.trainerOwnGemm)), machinePeak),
+      own_gemm_device: mid(train.trainerOwnGemm)?.device ?? null,
       wasm_only_single_thread_tokens_per_s: num(mid(train.wasmOnly)),
       wasm_only_single_thread_ratio: ratio(num(mid(train.wasmOnly)), num(p1)),
       // the trainer on the wasm kernels alone, against PyTorch's faster thread count (as the trainer line)
@@ -191,7 +219,8 @@ function benchConfig(name: string): Json {
       ref_mfu_vs_machine_peak: mfu(num(ref), machinePeak),
       runs: { ours: train.ours.map((r) => r.tokens_per_s), trainer: train.trainer.map((r) => r.tokens_per_s),
         torch1: train.torch1.map((r) => r.tokens_per_s), torch2: train.torch2.map((r) => r.tokens_per_s),
-        wasm_only: train.wasmOnly.map((r) => r.tokens_per_s), wasm_only_trainer: train.wasmOnlyTrainer.map((r) => r.tokens_per_s) },
+        wasm_only: train.wasmOnly.map((r) => r.tokens_per_s), wasm_only_trainer: train.wasmOnlyTrainer.map((r) => r.tokens_per_s),
+        own_gemm: train.trainerOwnGemm.map((r) => r.tokens_per_s) },
     },
     memory: {
       peak_rss_mb: num(o, "peak_rss_mb"), wasm_heap_mb: num(o, "wasm_heap_mb"), ref_peak_rss_mb: num(p1, "peak_rss_mb"),
@@ -221,6 +250,7 @@ function benchConfig(name: string): Json {
 const load0 = loadavg();
 const t0 = performance.now();
 const configs = names.map(benchConfig);
+if (ownGemm) rmSync(ownGemm.dir, { recursive: true, force: true });
 const webgpu = opts["no-webgpu"] ? null : webgpuFigures(names[0]);
 const result = {
   date: new Date().toISOString(),
@@ -245,6 +275,8 @@ function table(rows: Json[]): string {
     lines.push(`  ours on: ${t.device ?? "?"}`);
     row("", "nanoinstruct", "PyTorch", "ratio");
     row(`training tokens/s (ours: ${t.workers} workers)`, f(t.tokens_per_s), `${f(t.ref_tokens_per_s)} (${t.ref_threads ?? "-"} thr)`, r2(t.ratio));
+    if (t.own_gemm_tokens_per_s !== null)
+      row(`  the same without OpenBLAS (own GEMM), MFU ${f(t.own_gemm_mfu_vs_machine_peak, 2)}`, f(t.own_gemm_tokens_per_s), f(t.ref_tokens_per_s), r2(t.own_gemm_ratio));
     row("training tokens/s, one thread each", f(t.single_thread_tokens_per_s), f(t.ref_1_thread_tokens_per_s), r2(t.single_thread_ratio));
     row(`  the same, wasm kernels only (${String(t.wasm_only_kernels ?? "no native").replace(/^wasm /, "")})`, f(t.wasm_only_single_thread_tokens_per_s), f(t.ref_1_thread_tokens_per_s), r2(t.wasm_only_single_thread_ratio));
     row(`  trainer (${t.workers} workers), wasm kernels only`, f(t.wasm_only_trainer_tokens_per_s), `${f(t.ref_tokens_per_s)} (${t.ref_threads ?? "-"} thr)`, r2(t.wasm_only_trainer_ratio));

@@ -20,6 +20,12 @@ export const BENCH_CONFIGS: Record<string, BenchConfig> = {
     batch: 16,
     description: "the bundled base model's config (data/models/nano-base: 4 layers, 4 heads, 128 dim, block 256, vocab 1024, batch 16)",
   },
+  // data/models/nano-2m-qa2/config.json, the largest bundled base (pretrained on a GPU; fine-tuned here with batch 16).
+  "2m": {
+    model: { vocabSize: 1024, blockSize: 256, nLayer: 6, nHead: 5, nEmbd: 160, dropout: 0, layerNormEpsilon: 1e-5 },
+    batch: 16,
+    description: "the 2M-parameter base's config (data/models/nano-2m-qa2: 6 layers, 5 heads, 160 dim, block 256, vocab 1024, batch 16)",
+  },
 };
 
 export const median = (xs: number[]): number => {

@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
 import { initEngine } from "../lib/engine/backend";
 import { GPT } from "../lib/model/gpt";
-import { AdamW, clipFactor, globalNorm } from "../lib/train/optimizer";
+import { AdamW, clipFactor, globalNorm, normFromSumSquares } from "../lib/train/optimizer";
 import { ReplicaPool, type PoolTimings } from "../lib/train/parallel";
 import { lossAndGradients, disposeBatch } from "../lib/train/step";
 import { microBatches, rowsToBatch } from "../lib/train/batch";
@@ -80,10 +80,10 @@ const push = (m: Mode, k: string, v: number) => (m.rec[k] ??= []).push(v);
 async function step(m: Mode, record: boolean): Promise<void> {
   const t0 = performance.now();
   let grads: Map<string, tf.Tensor>, tokens: number;
-  let timings: PoolTimings | null = null;
+  let timings: PoolTimings | null = null, sumSquares: Float64Array | null = null;
   if (m.pool) {
     const g = await m.pool.gradients(microBatches(data, B / 2), 1);
-    grads = g.grads; tokens = g.tokens; timings = m.pool.lastTimings;
+    grads = g.grads; tokens = g.tokens; timings = m.pool.lastTimings; sumSquares = g.sumSquares;
   } else {
     const batch = rowsToBatch(data, 0);
     grads = lossAndGradients(m.model, batch, undefined, { training: true, dropoutSeed: 1 }).grads;
@@ -91,7 +91,7 @@ async function step(m: Mode, record: boolean): Promise<void> {
     disposeBatch(batch);
   }
   const t1 = performance.now();
-  const norm = globalNorm(grads.values(), 1 / tokens);
+  const norm = sumSquares ? normFromSumSquares(sumSquares, 1 / tokens) : globalNorm(grads.values(), 1 / tokens);
   m.opt.apply(grads, 1e-4, clipFactor(norm, 1) / tokens);
   const t2 = performance.now();
   m.pool?.publish(m.model);
@@ -111,6 +111,8 @@ async function step(m: Mode, record: boolean): Promise<void> {
     busy.forEach((b, i) => push(m, `worker${i}_busy_ms`, b));
     push(m, "message_overhead_ms", timings.waitMs - Math.max(...busy));
     push(m, "param_sync_ms", Math.max(...timings.workers.map((w) => w.syncMs)));
+    push(m, "barrier_wait_max_ms", Math.max(...timings.workers.map((w) => w.barrierMs)));
+    push(m, "replica_sum_max_ms", Math.max(...timings.workers.map((w) => w.sumMs)));
     const micro = timings.workers.flatMap((w) => w.micro);
     push(m, "micro_compute_ms", median(micro.map((x) => x.computeMs)));
     push(m, "micro_copy_ms", median(micro.map((x) => x.copyMs)));

@@ -59,13 +59,17 @@ export function clipFactor(norm: number, maxNorm: number): number {
 
 /** Global L2 norm of a set of gradients, times `scale`. */
 export function globalNorm(grads: Iterable<tf.Tensor>, scale = 1): number {
+  if (canUpdateInPlace()) return normFromSumSquares([...grads].map(sumSquaresInPlace), scale);
+  const parts = [...grads];
+  const sumSq = tf.tidy(() => tf.addN(parts.map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
+  return Math.sqrt(sumSq) * Math.abs(scale);
+}
+
+/** The global norm from each gradient's sum of squares (summed in order), times `scale`: what globalNorm
+ * gives on wasm, for sums computed elsewhere (the replica pool computes them while summing). */
+export function normFromSumSquares(sums: Iterable<number>, scale = 1): number {
   let sumSq = 0;
-  if (canUpdateInPlace()) {
-    for (const g of grads) sumSq += sumSquaresInPlace(g);
-  } else {
-    const parts = [...grads];
-    sumSq = tf.tidy(() => tf.addN(parts.map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
-  }
+  for (const s of sums) sumSq += s;
   return Math.sqrt(sumSq) * Math.abs(scale);
 }
 

@@ -1,7 +1,9 @@
 /**
  * A training replica running in a worker thread: it holds a copy of the model on its own TF.js engine,
  * takes parameters from shared memory, and writes the gradients of the micro-batches it is given into
- * shared memory. The main thread (parallel.ts) sums them and steps the optimizer.
+ * shared memory. Once every replica has written its micro-batches, each sums a range of parameters over
+ * the slots (in slot order) into shared memory, with each parameter's sum of squares for the gradient norm;
+ * the main thread (parallel.ts) steps the optimizer.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs";
@@ -22,6 +24,12 @@ export interface ReplicaInit {
   params: SharedArrayBuffer;
   /** One gradient buffer per micro-batch slot. */
   gradSlots: SharedArrayBuffer[];
+  /** The slots summed (as many floats as params). */
+  gradSum: SharedArrayBuffer;
+  /** Each parameter's sum of squares of gradSum, in double (layout order). */
+  sumSquares: SharedArrayBuffer;
+  /** Int32 x 2: replicas done writing their slots this step; 1 when the step was abandoned. */
+  sync: SharedArrayBuffer;
   padId: number;
 }
 
@@ -31,6 +39,11 @@ export interface ReplicaStep {
   syncParams: boolean;
   micro: { slot: number; rows: Row[] }[];
   dropoutSeed: number;
+  /** Replicas working this step (the barrier before summing waits for them all). */
+  working: number;
+  /** Layout indices [from, to) of the parameters this replica sums, over slots [0, slots). */
+  sumParams: [number, number];
+  slots: number;
 }
 
 /** One micro-batch's result, with where the replica's time went (milliseconds, this thread's clock). */
@@ -49,8 +62,43 @@ export interface ReplicaDone {
   results: ReplicaResult[];
   /** Parameters loaded from shared memory (0 when they had not changed). */
   syncMs: number;
-  /** From the message's arrival to the reply: sync, every micro-batch, copies. */
+  /** From the message's arrival to the reply: sync, every micro-batch, copies, the barrier and the sum. */
   busyMs: number;
+  /** Waiting at the barrier for the other replicas. */
+  barrierMs: number;
+  /** Summing its parameter range over the slots, with the sums of squares. */
+  sumMs: number;
+}
+
+/**
+ * Sums parameters [from, to) of the layout over the first `n` slots in slot order into `out` (a Float32Array
+ * store rounds as the in-process sum does), and each one's sum of squares in double, in element order (the
+ * operations of the sum_squares kernel, so the gradient norm is the same bits).
+ */
+export function sumSlots(layout: ReplicaInit["layout"], from: number, to: number, slots: Float32Array[], n: number,
+                         out: Float32Array, sumSquares: Float64Array): void {
+  for (let p = from; p < to; p++) {
+    const { offset, size } = layout[p];
+    const sum = out.subarray(offset, offset + size);
+    sum.set(slots[0].subarray(offset, offset + size));
+    for (let s = 1; s < n; s++) {
+      const src = slots[s].subarray(offset, offset + size);
+      for (let i = 0; i < size; i++) sum[i] += src[i];
+    }
+    let sq = 0;
+    for (let i = 0; i < size; i++) sq += sum[i] * sum[i];
+    sumSquares[p] = sq;
+  }
+}
+
+/** Waits until `count` replicas have arrived at sync[0], or the step is abandoned (sync[1]); false then. */
+function barrier(sync: Int32Array, count: number): boolean {
+  for (;;) {
+    if (Atomics.load(sync, 1) !== 0) return false;
+    const arrived = Atomics.load(sync, 0);
+    if (arrived >= count) return true;
+    Atomics.wait(sync, 0, arrived, 1000); // woken by each arrival; the timeout rechecks the abandon flag
+  }
 }
 
 async function main(): Promise<void> {
@@ -61,14 +109,17 @@ async function main(): Promise<void> {
   for (const l of init.layout) weights.set(l.name, paramsView.slice(l.offset, l.offset + l.size));
   const model = new GPT(init.config, weights);
   const slots = init.gradSlots.map((b) => new Float32Array(b));
+  const gradSum = new Float32Array(init.gradSum), sumSquares = new Float64Array(init.sumSquares);
+  const sync = new Int32Array(init.sync);
   parentPort!.on("message", (msg: ReplicaStep | { type: "close" }) => {
     if (msg.type === "close") {
       model.dispose();
       parentPort!.close();
       return;
     }
+    const t0 = performance.now();
+    let arrived = false;
     try {
-      const t0 = performance.now();
       if (msg.syncParams) {
         for (const l of init.layout) {
           const v = model.params.get(l.name)!;
@@ -97,10 +148,26 @@ async function main(): Promise<void> {
         disposeBatch(batch);
         results.push({ slot, lossSum, tokens: batch.trainedTokens, computeMs: tw - tc, copyMs: performance.now() - tw });
       }
-      const done: ReplicaDone = { type: "done", results, syncMs, busyMs: performance.now() - t0 };
+      // Every slot must be written before any replica sums: wait for the others here.
+      const tb = performance.now();
+      arrived = true;
+      Atomics.add(sync, 0, 1);
+      Atomics.notify(sync, 0);
+      if (!barrier(sync, msg.working)) {
+        parentPort!.postMessage({ type: "error", message: "another replica failed", secondary: true });
+        return;
+      }
+      const ts = performance.now();
+      sumSlots(init.layout, msg.sumParams[0], msg.sumParams[1], slots, msg.slots, gradSum, sumSquares);
+      const te = performance.now();
+      const done: ReplicaDone = { type: "done", results, syncMs, busyMs: te - t0, barrierMs: ts - tb, sumMs: te - ts };
       parentPort!.postMessage(done);
     } catch (e) {
-      parentPort!.postMessage({ type: "error", message: (e as Error).message });
+      // Release the replicas waiting at the barrier: this step is abandoned.
+      Atomics.store(sync, 1, 1);
+      if (!arrived) Atomics.add(sync, 0, 1);
+      Atomics.notify(sync, 0);
+      parentPort!.postMessage({ type: "error", message: (e as Error).message, secondary: false });
     }
   });
   parentPort!.postMessage({ type: "ready" });

@@ -18,7 +18,7 @@ import type { GPT } from "../model/gpt";
 import { crossEntropyPerToken, IGNORE_INDEX } from "../engine/ops";
 import { permutation, splitmix32 } from "../random";
 import { UserError } from "../errors";
-import { AdamW, clipFactor, globalNormAsync } from "./optimizer";
+import { AdamW, clipFactor, globalNormAsync, normFromSumSquares } from "./optimizer";
 import { lossAndGradientsAsync, disposeBatch } from "./step";
 import type { Row } from "../data/collate";
 import { rowsToBatch, microBatches } from "./batch";
@@ -377,7 +377,8 @@ async function startWorkers(run: Run): Promise<{ pool: ReplicaPool | null; micro
  * Summed loss, trained-token count and summed gradients of one batch, accumulated over its micro-batches
  * (in this thread, or on the worker pool).
  */
-async function batchGradients(run: Run, rows: Row[], micro: number, pool: ReplicaPool | null) {
+async function batchGradients(run: Run, rows: Row[], micro: number, pool: ReplicaPool | null):
+  Promise<{ lossSum: number; tokens: number; grads: Map<string, tf.Tensor>; sumSquares?: Float64Array }> {
   const { cfg, model, params } = run;
   const dropoutSeed = cfg.seed * 100003 + run.step;
   if (pool) return pool.gradients(microBatches(rows, micro), dropoutSeed);
@@ -411,13 +412,14 @@ async function trainStep(run: Run, pool: ReplicaPool | null, micro: number, t0: 
   const tStep = performance.now();
   const rows: Row[] = [];
   for (let i = 0; i < cfg.batchSize; i++) rows.push(run.rowAt(run.rowsSeen + i));
-  const { lossSum, tokens, grads } = await batchGradients(run, rows, micro, pool);
+  const { lossSum, tokens, grads, sumSquares } = await batchGradients(run, rows, micro, pool);
   const inputTokens = rows.reduce((n, r) => n + r.inputIds.length, 0);
   run.rowsSeen += cfg.batchSize;
   run.step += 1;
   const step = run.step;
   const scale = tokens > 0 ? 1 / tokens : 0; // the loss is a mean over trained tokens
-  const norm = await globalNormAsync(grads.values(), scale);
+  // The replica pool computes each gradient's sum of squares while summing them (the same bits).
+  const norm = sumSquares ? normFromSumSquares(sumSquares, scale) : await globalNormAsync(grads.values(), scale);
   const loss = tokens > 0 ? lossSum / tokens : NaN;
   const lr = lrAt(step, run.sched);
   let skipped = false;

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { initEngine } from "../../lib/engine/backend";
 import { GPT } from "../../lib/model/gpt";
 import { train, arraySource, DEFAULT_LOOP } from "../../lib/train/trainer";
-import { ReplicaPool } from "../../lib/train/parallel";
+import { ReplicaPool, sumRanges } from "../../lib/train/parallel";
+import { globalNorm, normFromSumSquares } from "../../lib/train/optimizer";
 import { microBatches } from "../../lib/train/batch";
 import { IGNORE_INDEX } from "../../lib/engine/ops";
 import * as tf from "@tensorflow/tfjs";
@@ -56,10 +57,55 @@ test("the replica pool reports where a step's time went", async () => {
     assert.equal(t.workers.length, 2);
     assert.deepEqual(t.workers.flatMap((w) => w.micro.map((m) => m.slot)).sort(), [0, 1, 2, 3]);
     for (const w of t.workers) {
-      const inside = w.syncMs + w.micro.reduce((s, m) => s + m.computeMs + m.copyMs, 0);
+      const inside = w.syncMs + w.micro.reduce((s, m) => s + m.computeMs + m.copyMs, 0) + w.barrierMs + w.sumMs;
       assert.ok(w.busyMs >= inside - 1e-6 && w.busyMs <= t.waitMs + 1e-6, JSON.stringify(t));
     }
     assert.ok(Math.abs(t.wallMs - t.waitMs - t.sumMs) < 1e-6);
+  } finally {
+    await pool.close();
+    model.dispose();
+  }
+});
+
+test("the replicas' sums of squares give globalNorm's norm bit for bit, and their ranges cover every parameter once", async () => {
+  await initEngine("wasm");
+  const model = GPT.create(CFG, 2);
+  const pool = await ReplicaPool.create(model, 2, 4, 0);
+  try {
+    for (const parts of [1, 3]) {
+      // three micro-batches on two replicas: one sums slots written by both
+      const g = await pool.gradients(microBatches(rows.slice(0, parts * 2), 2), 1);
+      const norm = globalNorm(g.grads.values(), 0.25);
+      assert.equal(normFromSumSquares(g.sumSquares, 0.25), norm);
+      assert.ok(norm > 0);
+      tf.dispose([...g.grads.values()]);
+    }
+  } finally {
+    await pool.close();
+    model.dispose();
+  }
+  const sizes = [5, 100, 3, 3, 60, 7, 1];
+  for (const parts of [1, 2, 3, 7, 9]) {
+    const r = sumRanges(sizes, parts);
+    assert.equal(r.length, parts);
+    assert.equal(r[0][0], 0);
+    assert.equal(r[parts - 1][1], sizes.length);
+    for (let i = 1; i < parts; i++) assert.equal(r[i][0], r[i - 1][1], JSON.stringify(r));
+  }
+  assert.deepEqual(sumRanges([10, 10, 10, 10], 2), [[0, 2], [2, 4]]);
+});
+
+test("a replica that fails fails the step with its own error, releases the others, and the pool still works", async () => {
+  await initEngine("wasm");
+  const model = GPT.create(CFG, 4);
+  const pool = await ReplicaPool.create(model, 2, 4, 0);
+  try {
+    const bad = rows.slice(0, 4).map((r) => ({ ...r, inputIds: r.inputIds.map(() => 0) }));
+    bad[2] = { ...bad[2], inputIds: Int32Array.from(bad[2].inputIds, () => 1000) }; // out of the vocabulary
+    await assert.rejects(pool.gradients(microBatches(bad, 2), 1), (e: Error) => !/another replica failed/.test(e.message) && /replica failed/.test(e.message));
+    const g = await pool.gradients(microBatches(rows.slice(0, 4), 2), 1);
+    assert.ok(normFromSumSquares(g.sumSquares) > 0);
+    tf.dispose([...g.grads.values()]);
   } finally {
     await pool.close();
     model.dispose();

@@ -35,6 +35,14 @@ static float* fbuf(size_t n) {
   return p;
 }
 static double* dbuf(size_t n) { return calloc(n ? n : 1, sizeof(double)); }
+// A kernel's scratch: filled with NaN, so a kernel that reads scratch it did not write fails its check,
+// and drawing no random numbers, so the inputs after it do not depend on a build's scratch size (the
+// AVX2 build's GEMM tile is wider, so its scratch is larger).
+static float* sbuf(size_t n) {
+  float* p = aligned_alloc(64, ((n * sizeof(float) + 64) / 64) * 64);
+  for (size_t i = 0; i < n; i++) p[i] = __builtin_nanf("");
+  return p;
+}
 
 // got vs ref: passes when every |got - ref| <= atol + rtol * scale[i] (scale NULL: |ref|).
 static void check(const char* what, const float* got, const double* ref, const double* scale, size_t n, double atol, double rtol) {
@@ -211,7 +219,7 @@ static void check_matmul(int batch, int M, int N, int K, int ta, int tb, int acc
         ref[((size_t)bi * M + i) * N + j] = s;
         sc[((size_t)bi * M + i) * N + j] = m;
       }
-  float* scratch = fbuf((size_t)matmul_scratch_floats(M, N) + 16);
+  float* scratch = sbuf((size_t)matmul_scratch_floats(M, N) + 16);
   nano_matmul(C, A, B, batch, M, N, K, sab, sam, sak, sbb, sbk, sbn, acc, scratch);
   char what[96];
   snprintf(what, sizeof what, "matmul %dx %dx%dx%d%s%s%s%s", batch, M, N, K, ta ? " A^T" : "", tb ? " B^T" : "", acc ? " +=" : "", bcast_a ? " A broadcast" : "");
@@ -232,7 +240,7 @@ static void check_linear_colsum(int N, int in, int out) {
       for (int k = 0; k < in; k++) { double p = (double)x[(size_t)i * in + k] * W[(size_t)k * out + j]; s += p; m += fabs(p); }
       ref[(size_t)i * out + j] = s; sc[(size_t)i * out + j] = m;
     }
-  float* scratch = fbuf((size_t)matmul_scratch_floats(N, out) + 16);
+  float* scratch = sbuf((size_t)matmul_scratch_floats(N, out) + 16);
   linear_forward(x, W, b, N, in, out, y, scratch);
   char what[64];
   snprintf(what, sizeof what, "linear %dx%d -> %d", N, in, out);
@@ -426,7 +434,7 @@ static void check_attention(int B, int nh, int T, int hs, int past, int with_bia
       ref_attention_head(qkv + (size_t)b * T * C3 + (size_t)h * hs, C3, k0 + (size_t)b * kb + (size_t)h * hs, v0 + (size_t)b * kb + (size_t)h * hs, kt,
                          T, past, hs, bias ? bias + ((size_t)b * nh + h) * T * S : NULL, scale,
                          rP + ((size_t)b * nh + h) * T * S, ry + (size_t)b * T * C + (size_t)h * hs, C);
-  float* scratch = fbuf((size_t)attention_scratch_floats(T, S, hs) + 16);
+  float* scratch = sbuf((size_t)attention_scratch_floats(T, S, hs) + 16);
   attention_forward(qkv, k0, v0, y, P, B, nh, T, past, hs, T * C3, hs, C3, kb, hs, kt, kb, hs, kt, T * C, hs, C,
                     bias, bias ? nh * T * S : 0, bias ? T * S : 0, (float)scale, scratch);
   char what[96];
@@ -543,7 +551,7 @@ static void check_decode_block(int B, int T, int past, int C, int nh) {
   for (int i = 0; i < N * 4 * C; i++) { double v = hid[i]; hid[i] = 0.5 * v * (1.0 + tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))); }
   ref_linear(hid, w[10], w[11], N, 4 * C, C, h);
   for (int i = 0; i < N * C; i++) ry[i] = x1[i] + h[i];
-  float* scratch = fbuf((size_t)decode_block_scratch_floats(B, T, S, C, nh) + 16);
+  float* scratch = sbuf((size_t)decode_block_scratch_floats(B, T, S, C, nh) + 16);
   decode_block(x, y, K, V, B, T, past, cap, C, nh, 1e-5f, NULL, 0, scratch,
                w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], w[10], w[11]);
   char what[80];
@@ -629,14 +637,14 @@ static void check_training_block(int B, int T, int C, int nh, int with_bias) {
   }
   float* y = fbuf((size_t)N * C);
   float* saved = fbuf((size_t)block_saved_floats(B, T, C, nh));
-  float* scratch = fbuf((size_t)block_scratch_floats(B, T, C, nh) + 16);
+  float* scratch = sbuf((size_t)block_scratch_floats(B, T, C, nh) + 16);
   block_forward(in[0], y, saved, B, T, C, nh, 1e-5f, bias, with_bias ? T * T : 0, 0, scratch,
                 in[1], in[2], in[3], in[4], in[5], in[6], in[7], in[8], in[9], in[10], in[11], in[12]);
   char what[96];
   if (!with_bias) {
     float* y2 = fbuf((size_t)N * C);
     float *K = fbuf((size_t)B * T * C), *V = fbuf((size_t)B * T * C);
-    float* ds = fbuf((size_t)decode_block_scratch_floats(B, T, T, C, nh) + 16);
+    float* ds = sbuf((size_t)decode_block_scratch_floats(B, T, T, C, nh) + 16);
     decode_block(in[0], y2, K, V, B, T, 0, T, C, nh, 1e-5f, NULL, 0, ds,
                  in[1], in[2], in[3], in[4], in[5], in[6], in[7], in[8], in[9], in[10], in[11], in[12]);
     snprintf(what, sizeof what, "training block forward = decode block B=%d T=%d C=%d nh=%d", B, T, C, nh);

@@ -34,19 +34,62 @@ typedef __SIZE_TYPE__ size_t;
 // (bench/gemm-relaxed.ts --std A.wasm --relaxed B.wasm times two builds side by side; docs/PERFORMANCE.md).
 #define MR 4
 #endif
+#ifndef NR     // the native AVX2 build widens its tile to 16 columns (nano_native.c)
 #define NR 8   // columns of C per micro-tile (two f32x4 vectors)
+#endif
 #define KC 256 // depth of one packed block: an Ap panel (MR x KC) and a Bp panel (KC x NR) fit in L1
 #define NC 256 // columns of B per L2-resident block (a multiple of NR)
 #define NCP (NC + NR) // row stride of the row buffer: not a multiple of 4 KB
 
 static inline int min_i(int a, int b) { return a < b ? a : b; }
 
+// Transposes four rows of four floats: on return ri holds what was column i.
+#define TRANSPOSE4(r0, r1, r2, r3)                                                                 \
+  do {                                                                                             \
+    v128_t t0_ = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1_ = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5); \
+    v128_t t2_ = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3_ = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7); \
+    r0 = wasm_i32x4_shuffle(t0_, t1_, 0, 1, 4, 5); r1 = wasm_i32x4_shuffle(t0_, t1_, 2, 3, 6, 7);     \
+    r2 = wasm_i32x4_shuffle(t2_, t3_, 0, 1, 4, 5); r3 = wasm_i32x4_shuffle(t2_, t3_, 2, 3, 6, 7);     \
+  } while (0)
+
 // Packs rows [0, M) x depths [k0, k0 + kc) of A into MR-row panels: Ap[panel][k][MR], zero-padded.
 // A's element (m, k) is at A[m * sam + k * sak], so a transposed A is only a different pair of strides.
+// Packing only copies, so the fast paths below change no result; without them packing A is M x K scalar
+// moves, a few percent of a training step's products at K = 128.
 static void pack_a(float* Ap, const float* A, int M, int k0, int kc, int sam, int sak) {
   for (int m0 = 0; m0 < M; m0 += MR) {
-    int mr = min_i(MR, M - m0);
-    for (int k = 0; k < kc; k++) {
+    int mr = min_i(MR, M - m0), k = 0;
+    if (mr == MR && MR == 6 && sak == 1) {
+      // A's rows lie along k (the forward's x W, and x W^T): four depths of all six rows at a time, rows
+      // 0-3 through a 4 x 4 transpose into the panel's first four floats, rows 4-5 as two floats.
+      const float* a0 = A + (size_t)m0 * sam + k0;
+      for (; k + 4 <= kc; k += 4) {
+        v128_t r0 = wasm_v128_load(a0 + k), r1 = wasm_v128_load(a0 + sam + k);
+        v128_t r2 = wasm_v128_load(a0 + 2 * (size_t)sam + k), r3 = wasm_v128_load(a0 + 3 * (size_t)sam + k);
+        const float* r4 = a0 + 4 * (size_t)sam + k;
+        const float* r5 = a0 + 5 * (size_t)sam + k;
+        TRANSPOSE4(r0, r1, r2, r3);
+        wasm_v128_store(Ap, r0);      Ap[4] = r4[0];  Ap[5] = r5[0];
+        wasm_v128_store(Ap + 6, r1);  Ap[10] = r4[1]; Ap[11] = r5[1];
+        wasm_v128_store(Ap + 12, r2); Ap[16] = r4[2]; Ap[17] = r5[2];
+        wasm_v128_store(Ap + 18, r3); Ap[22] = r4[3]; Ap[23] = r5[3];
+        Ap += 4 * MR;
+      }
+    } else if (mr == MR && MR == 4 && sak == 1) {
+      // The wasm build's 4-row panels: four depths of the four rows at a time, one 4 x 4 transpose.
+      const float* a0 = A + (size_t)m0 * sam + k0;
+      for (; k + 4 <= kc; k += 4) {
+        v128_t r0 = wasm_v128_load(a0 + k), r1 = wasm_v128_load(a0 + sam + k);
+        v128_t r2 = wasm_v128_load(a0 + 2 * (size_t)sam + k), r3 = wasm_v128_load(a0 + 3 * (size_t)sam + k);
+        TRANSPOSE4(r0, r1, r2, r3);
+        wasm_v128_store(Ap, r0);
+        wasm_v128_store(Ap + 4, r1);
+        wasm_v128_store(Ap + 8, r2);
+        wasm_v128_store(Ap + 12, r3);
+        Ap += 4 * MR;
+      }
+    }
+    for (; k < kc; k++) {
       const float* src = A + (size_t)m0 * sam + (size_t)(k0 + k) * sak;
       int i = 0;
       for (; i < mr; i++) Ap[i] = src[(size_t)i * sam];
@@ -63,12 +106,29 @@ static void pack_b(float* Bp, const float* B, int N, int k0, int kc, int sbk, in
     if (nr == NR && sbn == 1) {
       for (int k = 0; k < kc; k++) {
         const float* src = B + (size_t)(k0 + k) * sbk + n0;
-        wasm_v128_store(Bp, wasm_v128_load(src));
-        wasm_v128_store(Bp + 4, wasm_v128_load(src + 4));
+        for (int j = 0; j < NR; j += 4) wasm_v128_store(Bp + j, wasm_v128_load(src + j));
         Bp += NR;
       }
     } else {
-      for (int k = 0; k < kc; k++) {
+      int k = 0;
+      if (nr == NR && sbk == 1) {
+        // B transposed (its columns lie along k: the gradients' dy W^T, the tied head's h wte^T): four
+        // depths of four columns at a time through a 4 x 4 transpose.
+        for (; k + 4 <= kc; k += 4) {
+          for (int j = 0; j < NR; j += 4) {
+            const float* src = B + (size_t)(k0 + k) + (size_t)(n0 + j) * sbn;
+            v128_t c0 = wasm_v128_load(src), c1 = wasm_v128_load(src + sbn);
+            v128_t c2 = wasm_v128_load(src + 2 * (size_t)sbn), c3 = wasm_v128_load(src + 3 * (size_t)sbn);
+            TRANSPOSE4(c0, c1, c2, c3);
+            wasm_v128_store(Bp + j, c0);
+            wasm_v128_store(Bp + NR + j, c1);
+            wasm_v128_store(Bp + 2 * NR + j, c2);
+            wasm_v128_store(Bp + 3 * NR + j, c3);
+          }
+          Bp += 4 * NR;
+        }
+      }
+      for (; k < kc; k++) {
         const float* src = B + (size_t)(k0 + k) * sbk + (size_t)n0 * sbn;
         int j = 0;
         for (; j < nr; j++) Bp[j] = src[(size_t)j * sbn];
@@ -167,15 +227,6 @@ static void micro_4x8(int kc, const float* a, const float* b, float* c, int ldc,
 static inline v128_t splat_at(const float* p) { return wasm_v128_load32_splat(p); }
 static inline v128_t madd(v128_t s, v128_t a, v128_t b) { return MADD4(s, a, b); }
 
-// Transposes four rows of four floats: on return ri holds what was column i.
-#define TRANSPOSE4(r0, r1, r2, r3)                                                                 \
-  do {                                                                                             \
-    v128_t t0_ = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1_ = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5); \
-    v128_t t2_ = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7), t3_ = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7); \
-    r0 = wasm_i32x4_shuffle(t0_, t1_, 0, 1, 4, 5); r1 = wasm_i32x4_shuffle(t0_, t1_, 2, 3, 6, 7);     \
-    r2 = wasm_i32x4_shuffle(t2_, t3_, 0, 1, 4, 5); r3 = wasm_i32x4_shuffle(t2_, t3_, 2, 3, 6, 7);     \
-  } while (0)
-
 // One step of depth k for up to SR rows and 8 columns: s[i] += A(i, k) * (b0, b1).
 #define SMALL_STEP(ak, b0, b1)                                                                     \
   do {                                                                                             \
@@ -261,6 +312,10 @@ static void row_tile32(int kc, const float* a, int sak, const float* b, int sbk,
 
 static void small_rows(int mr, int N, int kc, const float* a, int sam, int sak, const float* b, int sbk, int sbn,
                        float* c, int ldc, int acc) {
+#ifdef NANO_NATIVE_SMALL_ROWS
+  // the native AVX2 build's fused multiply-add rows for a row-major B (nano_native.c)
+  if (NANO_NATIVE_SMALL_ROWS(mr, N, kc, a, sam, sak, b, sbk, sbn, c, ldc, acc)) return;
+#endif
   int n0 = 0;
   if (mr == 1 && sbn == 1)
     for (; n0 + 32 <= N; n0 += 32) row_tile32(kc, a, sak, b + n0, sbk, c + n0, acc);

@@ -4,8 +4,8 @@
 // to NEON on 64-bit ARM: wasm_simd_native.h), plus one change: a matmul with more than SMALL_M rows goes
 // to the system BLAS (OpenBLAS's sgemm, AVX2 + FMA), about twice as fast on this kind of CPU as 128-bit
 // wasm SIMD without FMA can be. Built with -DNANO_NO_BLAS where there is no OpenBLAS: those products then
-// run the packed GEMM of nano_kernels.c with a fused multiply-add tile (micro_6x8_fma below: AVX2 + FMA
-// when the CPU has them, NEON on ARM). kernel_check.c tests these kernels without Node (on ARM under qemu). Tensors stay where TF.js-wasm
+// run the packed GEMM of nano_kernels.c with a fused multiply-add tile (micro_6x16_fma below on AVX2 +
+// FMA, micro_6x8_fma with NEON on ARM). kernel_check.c tests these kernels without Node (on ARM under qemu). Tensors stay where TF.js-wasm
 // keeps them: every function takes the wasm heap (an ArrayBuffer) first, and its pointer arguments are
 // byte offsets into it, exactly as the wasm module's are. So TF.js's bookkeeping is unchanged and no tensor
 // is ever copied; only where the arithmetic runs moves.
@@ -56,38 +56,134 @@ static int native_gemm(float* C, int ldc, const float* A, const float* B, int M,
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
-// The packed GEMM's 6 x 8 tile with 256-bit fused multiply-adds: a row of the tile is one register. Even
-// and odd depths go to separate accumulators (12 in all) so that enough FMAs are in flight to hide their
-// latency; the two halves are added at the end.
-static void micro_6x8_fma(int kc, const float* a, const float* b, float* c, int ldc, int accumulate) {
-  __m256 e0 = _mm256_setzero_ps(), e1 = e0, e2 = e0, e3 = e0, e4 = e0, e5 = e0;
-  __m256 o0 = e0, o1 = e0, o2 = e0, o3 = e0, o4 = e0, o5 = e0;
-  int k = 0;
-  for (; k + 2 <= kc; k += 2) {
-    __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
-    e0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 0), b0, e0); o0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 6), b1, o0);
-    e1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 1), b0, e1); o1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 7), b1, o1);
-    e2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 2), b0, e2); o2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 8), b1, o2);
-    e3 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 3), b0, e3); o3 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 9), b1, o3);
-    e4 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 4), b0, e4); o4 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 10), b1, o4);
-    e5 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 5), b0, e5); o5 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 11), b1, o5);
-    a += 12; // two depths of a 6-row panel
-    b += 16; // two depths of an 8-column panel
+// The packed GEMM's tile on AVX2 + FMA is 6 x 16: each row of C is two 256-bit registers, 12 accumulators
+// in all, fed per depth by two loads of B and six broadcasts of A (12 accumulators, 2 B vectors and one
+// broadcast are 15 of the 16 ymm registers). The 6 x 8 tile it replaces loaded a value per FMA and ran the
+// training step's products at 67-81 GFLOP/s against OpenBLAS's 92-102; this one at 80-98
+// (`NANOINSTRUCT_NATIVE_ADDON=<a no-BLAS build> node --import tsx bench/step-bound.ts`).
+#define NR 16
+static void micro_6x16_fma(int kc, const float* a, const float* b, float* c, int ldc, int accumulate) {
+  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (int k = 0; k < kc; k++) {
+    __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8), ai;
+    ai = _mm256_broadcast_ss(a + 0); c00 = _mm256_fmadd_ps(ai, b0, c00); c01 = _mm256_fmadd_ps(ai, b1, c01);
+    ai = _mm256_broadcast_ss(a + 1); c10 = _mm256_fmadd_ps(ai, b0, c10); c11 = _mm256_fmadd_ps(ai, b1, c11);
+    ai = _mm256_broadcast_ss(a + 2); c20 = _mm256_fmadd_ps(ai, b0, c20); c21 = _mm256_fmadd_ps(ai, b1, c21);
+    ai = _mm256_broadcast_ss(a + 3); c30 = _mm256_fmadd_ps(ai, b0, c30); c31 = _mm256_fmadd_ps(ai, b1, c31);
+    ai = _mm256_broadcast_ss(a + 4); c40 = _mm256_fmadd_ps(ai, b0, c40); c41 = _mm256_fmadd_ps(ai, b1, c41);
+    ai = _mm256_broadcast_ss(a + 5); c50 = _mm256_fmadd_ps(ai, b0, c50); c51 = _mm256_fmadd_ps(ai, b1, c51);
+    a += 6;  // one depth of a 6-row panel
+    b += 16; // one depth of a 16-column panel
   }
-  if (k < kc) {
-    __m256 b0 = _mm256_loadu_ps(b);
-    e0 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 0), b0, e0); e1 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 1), b0, e1);
-    e2 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 2), b0, e2); e3 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 3), b0, e3);
-    e4 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 4), b0, e4); e5 = _mm256_fmadd_ps(_mm256_broadcast_ss(a + 5), b0, e5);
-  }
-  __m256 r[6] = { _mm256_add_ps(e0, o0), _mm256_add_ps(e1, o1), _mm256_add_ps(e2, o2),
-                  _mm256_add_ps(e3, o3), _mm256_add_ps(e4, o4), _mm256_add_ps(e5, o5) };
+  __m256 r[6][2] = { { c00, c01 }, { c10, c11 }, { c20, c21 }, { c30, c31 }, { c40, c41 }, { c50, c51 } };
   for (int i = 0; i < 6; i++) {
     float* cr = c + (size_t)i * ldc;
-    _mm256_storeu_ps(cr, accumulate ? _mm256_add_ps(r[i], _mm256_loadu_ps(cr)) : r[i]);
+    if (accumulate) { r[i][0] = _mm256_add_ps(r[i][0], _mm256_loadu_ps(cr)); r[i][1] = _mm256_add_ps(r[i][1], _mm256_loadu_ps(cr + 8)); }
+    _mm256_storeu_ps(cr, r[i][0]);
+    _mm256_storeu_ps(cr + 8, r[i][1]);
   }
 }
-#define NANO_NATIVE_MICRO micro_6x8_fma
+#define NANO_NATIVE_MICRO micro_6x16_fma
+
+// Few rows of A (generation) with a row-major B, on AVX2 + FMA: mr (1-4) rows by nv vectors of 8 columns
+// per tile, up to 8 accumulators so that enough FMAs are in flight (one row takes 64 columns at a time).
+// Each element is summed in k order within the depth block, as the 4-lane path does, but with fused
+// multiply-adds: the native build's products were never the wasm build's bits (BLAS or this FMA tile).
+static inline __attribute__((always_inline)) void small_tile_fma(int mr, int nv, int kc, const float* a, int sam, int sak,
+                                                                 const float* b, int sbk, float* c, int ldc, int acc) {
+  __m256 s[4][8];
+  for (int i = 0; i < mr; i++)
+    for (int v = 0; v < nv; v++) s[i][v] = _mm256_setzero_ps();
+  for (int k = 0; k < kc; k++) {
+    const float* bk = b + (size_t)k * sbk;
+    __m256 bv[8];
+    for (int v = 0; v < nv; v++) bv[v] = _mm256_loadu_ps(bk + 8 * v);
+    for (int i = 0; i < mr; i++) {
+      __m256 ai = _mm256_broadcast_ss(a + (size_t)i * sam + (size_t)k * sak);
+      for (int v = 0; v < nv; v++) s[i][v] = _mm256_fmadd_ps(ai, bv[v], s[i][v]);
+    }
+  }
+  for (int i = 0; i < mr; i++)
+    for (int v = 0; v < nv; v++) {
+      float* cr = c + (size_t)i * ldc + 8 * v;
+      _mm256_storeu_ps(cr, acc ? _mm256_add_ps(s[i][v], _mm256_loadu_ps(cr)) : s[i][v]);
+    }
+}
+
+// Tiles of mr rows by `wide` vectors of 8 columns from column n0 on, while they fit.
+#define SMALL_TILES(mr, wide)                                                                      \
+  for (; n0 + 8 * (wide) <= N; n0 += 8 * (wide)) small_tile_fma(mr, wide, kc, a, sam, sak, b + n0, sbk, c + n0, ldc, acc)
+
+// The sum of the eight lanes of each of x[0..7], into one vector (lane j: the sum of x[j]'s lanes).
+static inline __m256 hsum8x8(const __m256* x) {
+  __m256 a = _mm256_hadd_ps(x[0], x[1]), b = _mm256_hadd_ps(x[2], x[3]);
+  __m256 c = _mm256_hadd_ps(x[4], x[5]), d = _mm256_hadd_ps(x[6], x[7]);
+  __m256 ab = _mm256_hadd_ps(a, b), cd = _mm256_hadd_ps(c, d); // lanes: x0..x3 low halves, x0..x3 high halves
+  __m256 lo = _mm256_permute2f128_ps(ab, cd, 0x20), hi = _mm256_permute2f128_ps(ab, cd, 0x31);
+  return _mm256_add_ps(lo, hi);
+}
+
+// Few rows of A against a transposed B whose columns lie along k (attention's q k^T in generation, the
+// tied head's h wte^T), A's rows along k too: each of 8 columns a dot product eight depths at a time,
+// one row at a time, the eight partial sums added across lanes at the end, then the last depths.
+static void small_rows_dot(int mr, int N, int kc, const float* a, int sam, const float* b, int sbn, float* c, int ldc, int acc) {
+  int k8 = kc & ~7, n0 = 0;
+  for (; n0 + 8 <= N; n0 += 8) {
+    for (int i = 0; i < mr; i++) {
+      const float* ai = a + (size_t)i * sam;
+      __m256 s[8];
+      for (int j = 0; j < 8; j++) s[j] = _mm256_setzero_ps();
+      for (int k = 0; k < k8; k += 8) {
+        __m256 x = _mm256_loadu_ps(ai + k);
+        for (int j = 0; j < 8; j++) s[j] = _mm256_fmadd_ps(x, _mm256_loadu_ps(b + (size_t)(n0 + j) * sbn + k), s[j]);
+      }
+      __m256 r = hsum8x8(s);
+      float out[8];
+      _mm256_storeu_ps(out, r);
+      float* cr = c + (size_t)i * ldc + n0;
+      for (int j = 0; j < 8; j++) {
+        float x = out[j];
+        for (int k = k8; k < kc; k++) x = __builtin_fmaf(ai[k], b[(size_t)(n0 + j) * sbn + k], x);
+        cr[j] = acc ? x + cr[j] : x;
+      }
+    }
+  }
+  for (; n0 < N; n0++)
+    for (int i = 0; i < mr; i++) {
+      float x = 0.0f;
+      for (int k = 0; k < kc; k++) x = __builtin_fmaf(a[(size_t)i * sam + k], b[(size_t)n0 * sbn + k], x);
+      float* cr = c + (size_t)i * ldc + n0;
+      *cr = acc ? x + *cr : x;
+    }
+}
+
+// Returns 0 (the 4-lane path runs) unless B is row-major, or B transposed and A's rows contiguous.
+static int small_rows_fma(int mr, int N, int kc, const float* a, int sam, int sak, const float* b, int sbk, int sbn,
+                          float* c, int ldc, int acc) {
+  if (sbk == 1 && sak == 1 && sbn != 1) {
+    small_rows_dot(mr, N, kc, a, sam, b, sbn, c, ldc, acc);
+    return 1;
+  }
+  if (sbn != 1) return 0;
+  int n0 = 0;
+  switch (mr) { // as many accumulators (up to 8) as the columns allow
+    case 1: SMALL_TILES(1, 8); SMALL_TILES(1, 4); SMALL_TILES(1, 2); SMALL_TILES(1, 1); break;
+    case 2: SMALL_TILES(2, 4); SMALL_TILES(2, 2); SMALL_TILES(2, 1); break;
+    case 3: SMALL_TILES(3, 2); SMALL_TILES(3, 1); break;
+    default: SMALL_TILES(4, 2); SMALL_TILES(4, 1); break;
+  }
+  for (; n0 < N; n0++) // the last columns, one at a time, summed in the same order
+    for (int i = 0; i < mr; i++) {
+      float x = 0.0f;
+      for (int k = 0; k < kc; k++) x = __builtin_fmaf(a[(size_t)i * sam + (size_t)k * sak], b[(size_t)k * sbk + n0], x);
+      float* cr = c + (size_t)i * ldc + n0;
+      *cr = acc ? x + *cr : x;
+    }
+  return 1;
+}
+#undef SMALL_TILES
+#define NANO_NATIVE_SMALL_ROWS small_rows_fma
 #elif defined(__aarch64__)
 #include <arm_neon.h>
 // The same 6 x 8 tile on 64-bit ARM: each row of the tile is two 128-bit registers (12 accumulators, as
