@@ -391,15 +391,30 @@ static void gemm(float* C, int ldc, const float* A, const float* B, int M, int N
       int acc = accumulate || k0 > 0;
       pack_b(Bp, Bb, N, k0, kc, sbk, sbn);
       pack_a(Ap, Ab, M, k0, kc, sam, sak);
-      // Blocks of NC columns of packed B stay in L2; each packed A panel (L1) sweeps one block, writing
-      // into a small row buffer with a padded stride that is copied to C afterwards. Writing C tiles
-      // directly thrashes one L1 set when C's row stride is a multiple of 4 KB (N = 1024, 2048...).
+      // Blocks of NC columns of packed B stay in L2; each packed A panel (L1) sweeps one block. Whole
+      // tiles are written straight into C, except when C's row stride is a multiple of 4 KB (N = 1024,
+      // 2048...), where a tile's rows would all fall in one L1 set: those, and partial tiles, go through
+      // a small row buffer with a padded stride that is copied to C afterwards. (The same arithmetic
+      // either way; only where the tile is written differs.)
       for (int nb = 0; nb < N; nb += NC) {
         int nend = min_i(N, nb + NC), ncols = nend - nb;
         for (int m0 = 0; m0 < M; m0 += MR) {
           int mr = min_i(MR, M - m0);
           const float* apan = Ap + (size_t)(m0 / MR) * MR * kc;
           float* ct = Cb + (size_t)m0 * ldc + nb;
+          if (mr == MR && ncols % NR == 0 && (ldc & 1023) != 0) {
+            for (int n0 = nb; n0 < nend; n0 += NR) {
+              const float* bpan = Bp + (size_t)(n0 / NR) * NR * kc;
+#ifdef NANO_NATIVE_MICRO
+              NANO_NATIVE_MICRO(kc, apan, bpan, ct + (n0 - nb), ldc, acc);
+#elif defined(NANO_NATIVE)
+              micro_6x8(kc, apan, bpan, ct + (n0 - nb), ldc, acc);
+#else
+              micro_4x8(kc, apan, bpan, ct + (n0 - nb), ldc, acc);
+#endif
+            }
+            continue;
+          }
           if (acc) {
             for (int i = 0; i < mr; i++)
               for (int j = 0; j < ncols; j++) rowbuf[i * NCP + j] = ct[(size_t)i * ldc + j];
