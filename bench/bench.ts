@@ -154,6 +154,8 @@ function benchConfig(name: string): Json {
     torch2: () => torch(c, ["--mode", "train", ...t2, ...tsteps]),
     // the same step on the wasm kernels alone: what machines without the native build get
     wasmOnly: () => ours(name, "train", [], { NANOINSTRUCT_NATIVE: "0" }),
+    // and the trainer on them, as a user on ARM or a Mac runs it (one worker per core)
+    wasmOnlyTrainer: () => ours(name, "trainer", ["--workers", `${workers}`], { NANOINSTRUCT_NATIVE: "0" }),
     // the trainer on the build a machine without OpenBLAS gets (our own GEMM)
     trainerOwnGemm: () => (ownGemm ? ours(name, "trainer", ["--workers", `${workers}`], { NANOINSTRUCT_NATIVE_ADDON: ownGemm.path }) : null),
   });
@@ -200,6 +202,11 @@ function benchConfig(name: string): Json {
       own_gemm_device: mid(train.trainerOwnGemm)?.device ?? null,
       wasm_only_single_thread_tokens_per_s: num(mid(train.wasmOnly)),
       wasm_only_single_thread_ratio: ratio(num(mid(train.wasmOnly)), num(p1)),
+      // the trainer on the wasm kernels alone, against PyTorch's faster thread count (as the trainer line)
+      wasm_only_trainer_tokens_per_s: num(mid(train.wasmOnlyTrainer)),
+      wasm_only_trainer_ratio: ratio(num(mid(train.wasmOnlyTrainer)), num(ref)),
+      // which wasm module ran: "wasm relaxed-simd" where the runtime has relaxed SIMD (Node 22), else "wasm simd128"
+      wasm_only_kernels: (mid(train.wasmOnly)?.kernels as string | undefined) ?? null,
       // per CPU-second of the process (one thread each): less sensitive to other jobs on a shared machine
       single_thread_tokens_per_cpu_s: num(o, "tokens_per_cpu_s"), ref_1_thread_tokens_per_cpu_s: num(p1, "tokens_per_cpu_s"),
       single_thread_ratio_per_cpu_s: ratio(num(o, "tokens_per_cpu_s"), num(p1, "tokens_per_cpu_s")),
@@ -212,7 +219,8 @@ function benchConfig(name: string): Json {
       ref_mfu_vs_machine_peak: mfu(num(ref), machinePeak),
       runs: { ours: train.ours.map((r) => r.tokens_per_s), trainer: train.trainer.map((r) => r.tokens_per_s),
         torch1: train.torch1.map((r) => r.tokens_per_s), torch2: train.torch2.map((r) => r.tokens_per_s),
-        wasm_only: train.wasmOnly.map((r) => r.tokens_per_s), own_gemm: train.trainerOwnGemm.map((r) => r.tokens_per_s) },
+        wasm_only: train.wasmOnly.map((r) => r.tokens_per_s), wasm_only_trainer: train.wasmOnlyTrainer.map((r) => r.tokens_per_s),
+        own_gemm: train.trainerOwnGemm.map((r) => r.tokens_per_s) },
     },
     memory: {
       peak_rss_mb: num(o, "peak_rss_mb"), wasm_heap_mb: num(o, "wasm_heap_mb"), ref_peak_rss_mb: num(p1, "peak_rss_mb"),
@@ -270,7 +278,8 @@ function table(rows: Json[]): string {
     if (t.own_gemm_tokens_per_s !== null)
       row(`  the same without OpenBLAS (own GEMM), MFU ${f(t.own_gemm_mfu_vs_machine_peak, 2)}`, f(t.own_gemm_tokens_per_s), f(t.ref_tokens_per_s), r2(t.own_gemm_ratio));
     row("training tokens/s, one thread each", f(t.single_thread_tokens_per_s), f(t.ref_1_thread_tokens_per_s), r2(t.single_thread_ratio));
-    row("  the same, wasm kernels only (no native)", f(t.wasm_only_single_thread_tokens_per_s), f(t.ref_1_thread_tokens_per_s), r2(t.wasm_only_single_thread_ratio));
+    row(`  the same, wasm kernels only (${String(t.wasm_only_kernels ?? "no native").replace(/^wasm /, "")})`, f(t.wasm_only_single_thread_tokens_per_s), f(t.ref_1_thread_tokens_per_s), r2(t.wasm_only_single_thread_ratio));
+    row(`  trainer (${t.workers} workers), wasm kernels only`, f(t.wasm_only_trainer_tokens_per_s), `${f(t.ref_tokens_per_s)} (${t.ref_threads ?? "-"} thr)`, r2(t.wasm_only_trainer_ratio));
     row(`generation b1, KV cache, ${g.new_tokens} tokens, tok/s`, f(g.b1), `${f(g.ref_b1)} (${g.ref_b1_threads ?? "-"} thr)`, r2(g.ratio_b1));
     row(`generation b8, KV cache, tok/s`, f(g.b8), `${f(g.ref_b8)} (${g.ref_b8_threads ?? "-"} thr)`, r2(g.ratio_b8));
     row("generation b1, no cache, tok/s", f(g.no_cache_b1), f(g.ref_no_cache_b1), "");

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { initEngine, type BackendName } from "../lib/engine/backend";
+import { kernelsVariant } from "../lib/engine/wasm-kernels";
 import { BENCH_CONFIGS } from "./configs";
 import { asyncBackend, generation, peakMatmulGflops, trainer, trainStep } from "./measure";
 
@@ -43,4 +44,5 @@ if (o.task === "train") {
 } else {
   throw new Error("--task must be train, trainer, generate or async");
 }
-console.log(JSON.stringify({ ...base, ...result }));
+// which build of our kernels ran in this process (the trainer's workers pick theirs the same way)
+console.log(JSON.stringify({ ...base, kernels: kernelsVariant(), ...result }));

@@ -24,7 +24,7 @@ const dir = mkdtempSync(join(tmpdir(), "nano-gemm-"));
 function build(smallM: number): Matmul {
   const out = join(dir, `m${smallM}.wasm`);
   execFileSync("clang", ["--target=wasm32", "-O3", "-msimd128", "-mmutable-globals", "-nostdlib", "-fno-builtin", "-ffreestanding",
-    `-DSMALL_M=${smallM}`, "-Wl,--no-entry", "-Wl,--import-memory", "-Wl,--export=__stack_pointer", "-Wl,-z,stack-size=65536",
+    "-mllvm", "-disable-lsr", `-DSMALL_M=${smallM}`, "-Wl,--no-entry", "-Wl,--import-memory", "-Wl,--export=__stack_pointer", "-Wl,-z,stack-size=65536",
     "-o", out, join(LIB_DIR, "engine", "kernels", "nano_kernels.c")]);
   const inst = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(out)), { env: { memory: be.wasm.asm.memory } });
   const ex = inst.exports as unknown as { __stack_pointer: WebAssembly.Global; matmul: Matmul };

@@ -7,7 +7,8 @@
 set -e
 cd "$(dirname "$0")/../lib/engine/kernels"
 COMMON="--target=wasm32 -O3 -msimd128 -mmutable-globals -nostdlib -fno-builtin -ffreestanding \
-  -Wl,--no-entry -Wl,--import-memory -Wl,--export=__stack_pointer -Wl,-z,stack-size=65536 -Wl,--strip-all"
+  -Wl,--no-entry -Wl,--import-memory -Wl,--export=__stack_pointer -Wl,-z,stack-size=65536 -Wl,--strip-all \
+  -mllvm -disable-lsr"
 # shellcheck disable=SC2086
 ${CLANG:-clang} $COMMON -o nano_kernels.wasm nano_kernels.c
 echo "built $(pwd)/nano_kernels.wasm ($(wc -c < nano_kernels.wasm) bytes)"

@@ -9,12 +9,13 @@
  *
  * Two builds of the module: nano_kernels.wasm (wasm SIMD 128) and nano_kernels_relaxed.wasm, the same
  * source whose matmul multiply-accumulate is relaxed SIMD's f32x4.relaxed_madd (a fused multiply-add on CPUs
- * with FMA). The relaxed one is opt-in, NANOINSTRUCT_WASM_RELAXED=1, and runs only where the runtime accepts
- * it (Node 22 and later; Node 20 with --experimental-wasm-relaxed-simd); otherwise the standard one runs.
- * Not the default because it measured slower on the one CPU we could try (AMD Zen 4: 0.82-0.87x, see
- * docs/PERFORMANCE.md; there adds have pipes of their own, so a multiply and an add already run at the FMA
- * rate). Matmul results differ between the two in the last bits (one rounding per product-add instead of
- * two); every other kernel is the same code. Where the native build loads (native-kernels.ts) it replaces both.
+ * with FMA). The relaxed one runs wherever the runtime accepts it (the feature check: Node 22 and later; Node 20
+ * with --experimental-wasm-relaxed-simd), unless NANOINSTRUCT_WASM_RELAXED=0; otherwise the standard one runs.
+ * Since the wasm GEMM tile became 4 x 8 it is the faster of the two (AMD Zen 4: matmul 1.17-1.19x, training
+ * step ~1.15x; see docs/PERFORMANCE.md, "Wasm kernels alone"; with the 6 x 8 tile, which spilled, it measured
+ * 0.82-0.87x and was opt-in). Matmul results differ between the two in the last bits (one rounding per
+ * product-add instead of two), so a run on Node 22 and one on Node 20 differ there; each is deterministic.
+ * Every other kernel is the same code. Where the native build loads (native-kernels.ts) it replaces both.
  */
 import * as tf from "@tensorflow/tfjs";
 import { existsSync, readFileSync } from "node:fs";
@@ -57,14 +58,14 @@ let scratchPtr = 0, scratchFloats = 0;
 export type KernelsVariant = "native" | "wasm relaxed-simd" | "wasm simd128";
 let variant: KernelsVariant | null = null;
 
-/** Whether NANOINSTRUCT_WASM_RELAXED=1 asks for the relaxed-SIMD module. */
+/** Whether the relaxed-SIMD module may run: yes unless NANOINSTRUCT_WASM_RELAXED=0 (or false / off) says no. */
 function relaxedWanted(): boolean {
-  const v = process.env.NANOINSTRUCT_WASM_RELAXED;
-  return v === "1" || v === "true" || v === "on";
+  const v = (process.env.NANOINSTRUCT_WASM_RELAXED ?? "").trim().toLowerCase();
+  return !(v === "0" || v === "false" || v === "off");
 }
 
 /**
- * The wasm module to run and its name: the relaxed-SIMD build when it is asked for and this runtime
+ * The wasm module to run and its name: the relaxed-SIMD build when it is not refused and this runtime
  * validates it (the feature check: a runtime without relaxed SIMD rejects its opcodes), else the standard one.
  */
 export function wasmModuleBytes(): { bytes: Uint8Array; variant: Exclude<KernelsVariant, "native"> } {

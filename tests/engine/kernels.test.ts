@@ -17,6 +17,10 @@ import { assertClose, compareWithCpu, onBackend, rand, type Arr } from "./compar
 
 const NATIVE = process.env.NANOINSTRUCT_NATIVE === "1";
 if (!NATIVE) process.env.NANOINSTRUCT_NATIVE = "0"; // read when the wasm backend first initializes
+// The standard wasm module unless the caller chose (wasm-relaxed.test.ts runs these tests on the relaxed one):
+// on a runtime with relaxed SIMD (Node 22) the relaxed module would otherwise be the default, and the
+// standard one, every older runtime's, would go untested.
+process.env.NANOINSTRUCT_WASM_RELAXED ??= "0";
 const test = (name: string, fn: () => Promise<void>) => nodeTest(NATIVE ? `[native] ${name}` : name, fn);
 
 const compare = (name: string, inputs: Arr[], f: (...xs: tf.Tensor[]) => tf.Tensor, differentiable: number[], tol?: number) =>

@@ -1,5 +1,5 @@
-// The relaxed-SIMD build of the wasm kernels (nano_kernels_relaxed.wasm): used only when asked for
-// (NANOINSTRUCT_WASM_RELAXED=1) and the runtime validates it, the standard module otherwise; and, in a
+// The relaxed-SIMD build of the wasm kernels (nano_kernels_relaxed.wasm): used wherever the runtime validates
+// it unless NANOINSTRUCT_WASM_RELAXED=0, the standard module otherwise; and, in a
 // child Node with relaxed SIMD on (Node 20: --experimental-wasm-relaxed-simd), every test of kernels.test.ts
 // (each kernel against the cpu backend) passes on it, and its matmul really fuses where the CPU has FMA.
 import { test } from "node:test";
@@ -31,7 +31,7 @@ if (process.env.NANOINSTRUCT_RELAXED_CHILD === "1") {
   });
   await import("./kernels.test");
 } else {
-  test("the relaxed-SIMD module is used only when asked for and the runtime validates it", async () => {
+  test("the relaxed-SIMD module is used where the runtime validates it, unless NANOINSTRUCT_WASM_RELAXED=0", async () => {
     const { wasmModuleBytes } = await import("../../lib/engine/wasm-kernels");
     const runtimeHasIt = WebAssembly.validate(relaxedBytes);
     if (process.versions.node.startsWith("20.") && !process.execArgv.includes(FLAG)) {
@@ -39,10 +39,15 @@ if (process.env.NANOINSTRUCT_RELAXED_CHILD === "1") {
     }
     const saved = process.env.NANOINSTRUCT_WASM_RELAXED;
     try {
+      const want = runtimeHasIt ? "wasm relaxed-simd" : "wasm simd128";
       delete process.env.NANOINSTRUCT_WASM_RELAXED;
-      assert.equal(wasmModuleBytes().variant, "wasm simd128");
+      assert.equal(wasmModuleBytes().variant, want);
       process.env.NANOINSTRUCT_WASM_RELAXED = "1";
-      assert.equal(wasmModuleBytes().variant, runtimeHasIt ? "wasm relaxed-simd" : "wasm simd128");
+      assert.equal(wasmModuleBytes().variant, want);
+      for (const off of ["0", "false", "off"]) {
+        process.env.NANOINSTRUCT_WASM_RELAXED = off;
+        assert.equal(wasmModuleBytes().variant, "wasm simd128", off);
+      }
     } finally {
       if (saved === undefined) delete process.env.NANOINSTRUCT_WASM_RELAXED;
       else process.env.NANOINSTRUCT_WASM_RELAXED = saved;

@@ -25,7 +25,15 @@
 
 typedef __SIZE_TYPE__ size_t;
 
+#ifdef NANO_NATIVE
 #define MR 6   // rows of C per micro-tile
+#else
+// The wasm module's tile is 4 x 8 (micro_4x8): V8's TurboFan schedules a tile's loads ahead of its arithmetic
+// and has 15 SIMD registers on x64, so 4 x 8 (8 accumulators, 2 B vectors, 4 A splats, one product) is the
+// largest tile that never spills; the 6 x 8 tile spilled a third of its accumulators on every step
+// (bench/gemm-relaxed.ts --std A.wasm --relaxed B.wasm times two builds side by side; docs/PERFORMANCE.md).
+#define MR 4
+#endif
 #ifndef NR     // the native AVX2 build widens its tile to 16 columns (nano_native.c)
 #define NR 8   // columns of C per micro-tile (two f32x4 vectors)
 #endif
@@ -65,6 +73,19 @@ static void pack_a(float* Ap, const float* A, int M, int k0, int kc, int sam, in
         wasm_v128_store(Ap + 6, r1);  Ap[10] = r4[1]; Ap[11] = r5[1];
         wasm_v128_store(Ap + 12, r2); Ap[16] = r4[2]; Ap[17] = r5[2];
         wasm_v128_store(Ap + 18, r3); Ap[22] = r4[3]; Ap[23] = r5[3];
+        Ap += 4 * MR;
+      }
+    } else if (mr == MR && MR == 4 && sak == 1) {
+      // The wasm build's 4-row panels: four depths of the four rows at a time, one 4 x 4 transpose.
+      const float* a0 = A + (size_t)m0 * sam + k0;
+      for (; k + 4 <= kc; k += 4) {
+        v128_t r0 = wasm_v128_load(a0 + k), r1 = wasm_v128_load(a0 + sam + k);
+        v128_t r2 = wasm_v128_load(a0 + 2 * (size_t)sam + k), r3 = wasm_v128_load(a0 + 3 * (size_t)sam + k);
+        TRANSPOSE4(r0, r1, r2, r3);
+        wasm_v128_store(Ap, r0);
+        wasm_v128_store(Ap + 4, r1);
+        wasm_v128_store(Ap + 8, r2);
+        wasm_v128_store(Ap + 12, r3);
         Ap += 4 * MR;
       }
     }
@@ -119,6 +140,7 @@ static void pack_b(float* Bp, const float* B, int N, int k0, int kc, int sbk, in
 }
 
 // C tile (MR x NR, row stride ldc) = or += Ap panel . Bp panel over kc depths.
+#ifdef NANO_NATIVE
 static void micro_6x8(int kc, const float* a, const float* b, float* c, int ldc, int accumulate) {
   v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
   v128_t c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
@@ -154,6 +176,42 @@ static void micro_6x8(int kc, const float* a, const float* b, float* c, int ldc,
   STORE_ROW(3, c30, c31); STORE_ROW(4, c40, c41); STORE_ROW(5, c50, c51);
 #undef STORE_ROW
 }
+#else
+// The wasm tile, 4 x 8. Not unrolled here: V8 unrolls the loop itself, with an exit test between the copies
+// that keeps each copy's loads next to their arithmetic; clang's unrolled body let V8 hoist the loads of
+// several depths together and spill. Each element of C is summed in the same order as in any tile shape
+// (one accumulator, depths in order from 0, then added to C), so the bits are those of the 6 x 8 tile.
+static void micro_4x8(int kc, const float* a, const float* b, float* c, int ldc, int accumulate) {
+  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  const float* bend = b + (size_t)kc * NR; // the loop tests a pointer, not a count: one instruction less per depth
+#pragma clang loop unroll(disable)
+  while (b != bend) {
+    v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    v128_t a0 = wasm_v128_load32_splat(a + 0);
+    c00 = MADD4(c00, a0, b0); c01 = MADD4(c01, a0, b1);
+    v128_t a1 = wasm_v128_load32_splat(a + 1);
+    c10 = MADD4(c10, a1, b0); c11 = MADD4(c11, a1, b1);
+    v128_t a2 = wasm_v128_load32_splat(a + 2);
+    c20 = MADD4(c20, a2, b0); c21 = MADD4(c21, a2, b1);
+    v128_t a3 = wasm_v128_load32_splat(a + 3);
+    c30 = MADD4(c30, a3, b0); c31 = MADD4(c31, a3, b1);
+    a += MR;
+    b += NR;
+  }
+#define STORE_ROW(r, x0, x1)                                                                       \
+  do {                                                                                             \
+    float* cr = c + (size_t)(r) * ldc;                                                             \
+    if (accumulate) {                                                                              \
+      x0 = wasm_f32x4_add(x0, wasm_v128_load(cr));                                                 \
+      x1 = wasm_f32x4_add(x1, wasm_v128_load(cr + 4));                                             \
+    }                                                                                              \
+    wasm_v128_store(cr, x0);                                                                       \
+    wasm_v128_store(cr + 4, x1);                                                                   \
+  } while (0)
+  STORE_ROW(0, c00, c01); STORE_ROW(1, c10, c11); STORE_ROW(2, c20, c21); STORE_ROW(3, c30, c31);
+#undef STORE_ROW
+}
+#endif
 
 // ---------------------------------------------------------------------------------------------------
 // Few rows of A (generation: one new token per sequence). Packing would copy all of B (a whole weight
@@ -349,8 +407,10 @@ static void gemm(float* C, int ldc, const float* A, const float* B, int M, int N
               const float* bpan = Bp + (size_t)(n0 / NR) * NR * kc;
 #ifdef NANO_NATIVE_MICRO
               NANO_NATIVE_MICRO(kc, apan, bpan, ct + (n0 - nb), ldc, acc);
-#else
+#elif defined(NANO_NATIVE)
               micro_6x8(kc, apan, bpan, ct + (n0 - nb), ldc, acc);
+#else
+              micro_4x8(kc, apan, bpan, ct + (n0 - nb), ldc, acc);
 #endif
             }
             continue;
@@ -363,8 +423,10 @@ static void gemm(float* C, int ldc, const float* A, const float* B, int M, int N
             const float* bpan = Bp + (size_t)(n0 / NR) * NR * kc;
 #ifdef NANO_NATIVE_MICRO
             NANO_NATIVE_MICRO(kc, apan, bpan, rowbuf + (n0 - nb), NCP, acc); // the native build's AVX2 + FMA tile
-#else
+#elif defined(NANO_NATIVE)
             micro_6x8(kc, apan, bpan, rowbuf + (n0 - nb), NCP, acc);
+#else
+            micro_4x8(kc, apan, bpan, rowbuf + (n0 - nb), NCP, acc);
 #endif
           }
           for (int i = 0; i < mr; i++) {
@@ -456,7 +518,18 @@ static float sum4(const float* x, int n) {
 // time (exp_shifted_wide in nano_native.c), each lane equal to nano_expf bit for bit in both.
 static void exp_shifted(float* row, int n, float mx) {
   v128_t vm = wasm_f32x4_splat(mx);
-  for (int j = 0; j < n; j += 4) wasm_v128_store(row + j, nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm)));
+  int j = 0;
+#ifndef NANO_NATIVE
+  // Two vectors per iteration in the wasm build: one exp is a long chain of dependent operations, and V8's
+  // code for one vector per iteration left the CPU waiting on it (the same operations in each lane).
+  for (; j + 8 <= n; j += 8) {
+    v128_t a = nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm));
+    v128_t b = nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j + 4), vm));
+    wasm_v128_store(row + j, a);
+    wasm_v128_store(row + j + 4, b);
+  }
+#endif
+  for (; j < n; j += 4) wasm_v128_store(row + j, nano_expf4(wasm_f32x4_sub(wasm_v128_load(row + j), vm)));
 }
 #ifdef NANO_GELU_WIDE
 static void exp_shifted_wide(float* row, int n, float mx);
@@ -598,6 +671,17 @@ static inline v128_t nano_tanhf4(v128_t u) {
 __attribute__((export_name("gelu_forward")))
 void gelu_forward(const float* x, int n, float* y) {
   int i = 0;
+#ifndef NANO_NATIVE
+  for (; i + 8 <= n; i += 8) { // two vectors per iteration in the wasm build, as gelu_forward_t
+    v128_t v = wasm_v128_load(x + i), w = wasm_v128_load(x + i + 4);
+    v128_t cv = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(GELU_C), v), v), v);
+    v128_t cw = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(GELU_C), w), w), w);
+    v128_t tv = nano_tanhf4(wasm_f32x4_mul(wasm_f32x4_splat(GELU_K), wasm_f32x4_add(v, cv)));
+    v128_t tw = nano_tanhf4(wasm_f32x4_mul(wasm_f32x4_splat(GELU_K), wasm_f32x4_add(w, cw)));
+    wasm_v128_store(y + i, wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(0.5f), v), wasm_f32x4_add(wasm_f32x4_splat(1.0f), tv)));
+    wasm_v128_store(y + i + 4, wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(0.5f), w), wasm_f32x4_add(wasm_f32x4_splat(1.0f), tw)));
+  }
+#endif
   for (; i + 4 <= n; i += 4) {
     v128_t v = wasm_v128_load(x + i);
     v128_t cube = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(GELU_C), v), v), v);
@@ -638,6 +722,21 @@ void gelu_backward(const float* x, const float* dy, int n, float* dx) {
 // value is computed by the same operations as gelu_forward / gelu_backward, so the bits are the same.
 static void gelu_forward_t(const float* x, int n, float* y, float* tk) {
   int i = 0;
+#ifndef NANO_NATIVE
+  // Two vectors per iteration in the wasm build (as exp_shifted): gelu_forward's 1.66 -> 1.32 ms on
+  // 524,288 floats (one vector per iteration, V8's code waited on the chain of each tanh).
+  for (; i + 8 <= n; i += 8) {
+    v128_t v = wasm_v128_load(x + i), w = wasm_v128_load(x + i + 4);
+    v128_t cv = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(GELU_C), v), v), v);
+    v128_t cw = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(GELU_C), w), w), w);
+    v128_t tv = nano_tanhf4(wasm_f32x4_mul(wasm_f32x4_splat(GELU_K), wasm_f32x4_add(v, cv)));
+    v128_t tw = nano_tanhf4(wasm_f32x4_mul(wasm_f32x4_splat(GELU_K), wasm_f32x4_add(w, cw)));
+    wasm_v128_store(tk + i, tv);
+    wasm_v128_store(tk + i + 4, tw);
+    wasm_v128_store(y + i, wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(0.5f), v), wasm_f32x4_add(wasm_f32x4_splat(1.0f), tv)));
+    wasm_v128_store(y + i + 4, wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(0.5f), w), wasm_f32x4_add(wasm_f32x4_splat(1.0f), tw)));
+  }
+#endif
   for (; i + 4 <= n; i += 4) {
     v128_t v = wasm_v128_load(x + i);
     v128_t cube = wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_mul(wasm_f32x4_splat(GELU_C), v), v), v);
