@@ -6,7 +6,7 @@
  * --repeat N each is taken N times, ours and PyTorch's interleaved so both see the same machine load, and
  * the medians are reported. Prints a table (or the JSON with --json) and writes the JSON to --out.
  *
- *   npm run bench                         the three configs (small, base, 2m); about 7 minutes on a quiet 2-core machine
+ *   npm run bench                         the three configs (small, base, 2m); about 4 minutes on a quiet 2-core machine (12 with --repeat 3)
  *   npm run bench -- --config small       one config
  *   npm run bench -- --repeat 3           medians of 3 of everything (3x the time)
  *   npm run bench -- --no-reference       without PyTorch
