@@ -140,6 +140,19 @@ static void pack_b(float* Bp, const float* B, int N, int k0, int kc, int sbk, in
 }
 
 // C tile (MR x NR, row stride ldc) = or += Ap panel . Bp panel over kc depths.
+
+// Stores row r of a tile from its two vectors (added to C's row when accumulating).
+#define STORE_ROW(r, x0, x1)                                                                       \
+  do {                                                                                             \
+    float* cr = c + (size_t)(r) * ldc;                                                             \
+    if (accumulate) {                                                                              \
+      x0 = wasm_f32x4_add(x0, wasm_v128_load(cr));                                                 \
+      x1 = wasm_f32x4_add(x1, wasm_v128_load(cr + 4));                                             \
+    }                                                                                              \
+    wasm_v128_store(cr, x0);                                                                       \
+    wasm_v128_store(cr + 4, x1);                                                                   \
+  } while (0)
+
 #ifdef NANO_NATIVE
 static void micro_6x8(int kc, const float* a, const float* b, float* c, int ldc, int accumulate) {
   v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
@@ -162,19 +175,8 @@ static void micro_6x8(int kc, const float* a, const float* b, float* c, int ldc,
     a += MR;
     b += NR;
   }
-#define STORE_ROW(r, x0, x1)                                                                       \
-  do {                                                                                             \
-    float* cr = c + (size_t)(r) * ldc;                                                             \
-    if (accumulate) {                                                                              \
-      x0 = wasm_f32x4_add(x0, wasm_v128_load(cr));                                                 \
-      x1 = wasm_f32x4_add(x1, wasm_v128_load(cr + 4));                                             \
-    }                                                                                              \
-    wasm_v128_store(cr, x0);                                                                       \
-    wasm_v128_store(cr + 4, x1);                                                                   \
-  } while (0)
   STORE_ROW(0, c00, c01); STORE_ROW(1, c10, c11); STORE_ROW(2, c20, c21);
   STORE_ROW(3, c30, c31); STORE_ROW(4, c40, c41); STORE_ROW(5, c50, c51);
-#undef STORE_ROW
 }
 #else
 // The wasm tile, 4 x 8. Not unrolled here: V8 unrolls the loop itself, with an exit test between the copies
@@ -198,20 +200,10 @@ static void micro_4x8(int kc, const float* a, const float* b, float* c, int ldc,
     a += MR;
     b += NR;
   }
-#define STORE_ROW(r, x0, x1)                                                                       \
-  do {                                                                                             \
-    float* cr = c + (size_t)(r) * ldc;                                                             \
-    if (accumulate) {                                                                              \
-      x0 = wasm_f32x4_add(x0, wasm_v128_load(cr));                                                 \
-      x1 = wasm_f32x4_add(x1, wasm_v128_load(cr + 4));                                             \
-    }                                                                                              \
-    wasm_v128_store(cr, x0);                                                                       \
-    wasm_v128_store(cr + 4, x1);                                                                   \
-  } while (0)
   STORE_ROW(0, c00, c01); STORE_ROW(1, c10, c11); STORE_ROW(2, c20, c21); STORE_ROW(3, c30, c31);
-#undef STORE_ROW
 }
 #endif
+#undef STORE_ROW
 
 // ---------------------------------------------------------------------------------------------------
 // Few rows of A (generation: one new token per sequence). Packing would copy all of B (a whole weight
