@@ -23,6 +23,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { errorLine } from "../lib/errors";
+import { nativeKernelsInfo } from "../lib/engine/native-kernels";
 import { writeJsonAtomic } from "../lib/fsutil";
 import { BENCH_CONFIGS, type BenchConfig } from "./configs";
 
@@ -90,8 +91,7 @@ function ours(name: string, task: string, extra: string[] = [], env: NodeJS.Proc
  * the main build has no OpenBLAS itself (then it is that build) or this one cannot be made.
  */
 function ownGemmAddon(): { path: string; dir: string } | null {
-  const info = spawnSync(process.execPath, ["-e", `console.log(require("./lib/engine/kernels/build/nano_native.node").blas_info())`], { encoding: "utf8" });
-  if (info.status !== 0 || !/openblas/i.test(info.stdout)) return null;
+  if (!/^OpenBLAS\b/.test(nativeKernelsInfo() ?? "")) return null;
   const dir = mkdtempSync(join(tmpdir(), "nanoinstruct-bench-"));
   const path = join(dir, "nano_native.node");
   const r = spawnSync(process.execPath, ["scripts/build-native.js", "--out", path, "--strict"], {

@@ -78,6 +78,8 @@ export class ReplicaPool {
   private readonly gradSum: Float32Array;
   private readonly sumSquares: Float64Array;
   private readonly sync: Int32Array;
+  /** The parameter ranges each replica sums, by the number of replicas working (fixed for a pool). */
+  private readonly ranges = new Map<number, [number, number][]>();
   private dirty = true;
   /** Timings of the last gradients() call (null before the first). */
   lastTimings: PoolTimings | null = null;
@@ -162,7 +164,8 @@ export class ReplicaPool {
     const t0 = performance.now();
     const n = this.workers.length;
     const working = Math.min(n, micro.length); // micro-batch i goes to worker i % n
-    const ranges = sumRanges(this.layout.map((l) => l.size), working);
+    const ranges = this.ranges.get(working) ?? sumRanges(this.layout.map((l) => l.size), working);
+    this.ranges.set(working, ranges);
     Atomics.store(this.sync, 0, 0);
     Atomics.store(this.sync, 1, 0);
     const jobs = this.workers.slice(0, working).map((w, wi) => new Promise<ReplicaDone>((resolve, reject) => {
