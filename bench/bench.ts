@@ -106,6 +106,25 @@ function ownGemmAddon(): { path: string; dir: string } | null {
 }
 const ownGemm = ownGemmAddon();
 
+/**
+ * The hardware's multiply-add peak on all cores (bench/fma-peak.c, built once into a temporary folder, each
+ * run ~0.3 s, best of 3): the ceiling under every matmul, PyTorch's included. Null off x86-64 or without a
+ * C compiler.
+ */
+function fmaProbe(): { exe: string; dir: string } | null {
+  if (process.arch !== "x64") return null;
+  const dir = mkdtempSync(join(tmpdir(), "nanoinstruct-fma-"));
+  const exe = join(dir, "fma-peak");
+  const cc = spawnSync(process.env.CC || "cc", ["-O2", "-mavx2", "-mfma", "-pthread", "bench/fma-peak.c", "-o", exe], { encoding: "utf8" });
+  if (cc.status !== 0) {
+    log(`  the FMA peak probe did not build, not measured: ${(cc.stderr || "").trim().split("\n").pop()}`);
+    rmSync(dir, { recursive: true, force: true });
+    return null;
+  }
+  return { exe, dir };
+}
+const fma = fmaProbe();
+
 const PYTHON = "/usr/bin/python3";
 const hasTorch = !opts["no-reference"] && existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import torch"]).status === 0;
 if (!opts["no-reference"] && !hasTorch) log("PyTorch not found (apt-get install -y python3-torch libopenblas0-pthread): reference skipped");
@@ -162,6 +181,7 @@ function benchConfig(name: string): Json {
   const peaks = interleaved({
     torch1: () => torch(c, ["--mode", "peak", ...t1]),
     torch2: () => torch(c, ["--mode", "peak", ...t2]),
+    fma: () => (fma ? runJson(fma.exe, [`${cpus().length}`]) : null),
   });
   log(`[${name}] generation, ${genTokens} new tokens ...`);
   const gen = (batch: number, cache: boolean, runs: number) =>
@@ -185,6 +205,7 @@ function benchConfig(name: string): Json {
   const ref = best(p1, p2);
   const flops = num(o, "flops_per_token"), wasmPeak = num(o, "peak_matmul_gflops");
   const machinePeak = Math.max(num(pk1, "gflops") ?? 0, num(pk2, "gflops") ?? 0) || null;
+  const fmaPeakGflops = num(mid(peaks.fma, "gflops"), "gflops");
   const mfu = (tps: number | null, peakGflops: number | null) => (tps !== null && flops !== null && peakGflops ? (tps * flops) / (peakGflops * 1e9) : null);
   const [b1, b8, n1, n8] = [mid(cached.b1), mid(cached.b8), mid(uncached.b1), mid(uncached.b8)];
   const rb1 = best(mid(cached.torchB1t1), mid(cached.torchB1t2)), rb8 = best(mid(cached.torchB8t1), mid(cached.torchB8t2));
@@ -217,6 +238,8 @@ function benchConfig(name: string): Json {
       mfu: mfu(num(tr), wasmPeak === null ? null : wasmPeak * workers), single_thread_mfu: mfu(num(o), wasmPeak),
       mfu_vs_machine_peak: mfu(num(tr), machinePeak), ref_mfu_vs_own_peak: mfu(num(ref), num(refThreads(ref) === 2 ? pk2 : pk1, "gflops")),
       ref_mfu_vs_machine_peak: mfu(num(ref), machinePeak),
+      // and against the hardware's multiply-add peak on all cores (bench/fma-peak.c), the ceiling of both
+      fma_peak_gflops: fmaPeakGflops, mfu_vs_fma_peak: mfu(num(tr), fmaPeakGflops), ref_mfu_vs_fma_peak: mfu(num(ref), fmaPeakGflops),
       runs: { ours: train.ours.map((r) => r.tokens_per_s), trainer: train.trainer.map((r) => r.tokens_per_s),
         torch1: train.torch1.map((r) => r.tokens_per_s), torch2: train.torch2.map((r) => r.tokens_per_s),
         wasm_only: train.wasmOnly.map((r) => r.tokens_per_s), wasm_only_trainer: train.wasmOnlyTrainer.map((r) => r.tokens_per_s),
@@ -251,6 +274,7 @@ const load0 = loadavg();
 const t0 = performance.now();
 const configs = names.map(benchConfig);
 if (ownGemm) rmSync(ownGemm.dir, { recursive: true, force: true });
+if (fma) rmSync(fma.dir, { recursive: true, force: true });
 const webgpu = opts["no-webgpu"] ? null : webgpuFigures(names[0]);
 const result = {
   date: new Date().toISOString(),
@@ -290,6 +314,7 @@ function table(rows: Json[]): string {
     row("matmul peak, GFLOP/s (ours: one core)", f(t.peak_matmul_gflops, 1), f(t.machine_peak_gflops, 1), "");
     row("MFU vs own matmul peak (trainer / 1 thread)", `${f(t.mfu, 2)} / ${f(t.single_thread_mfu, 2)}`, f(t.ref_mfu_vs_own_peak, 2), "");
     row("MFU vs the machine's peak (best matmul)", f(t.mfu_vs_machine_peak, 2), f(t.ref_mfu_vs_machine_peak, 2), "");
+    row(`MFU vs the FMA peak (${f(t.fma_peak_gflops, 1)} GFLOP/s, all cores)`, f(t.mfu_vs_fma_peak, 2), f(t.ref_mfu_vs_fma_peak, 2), "");
     row("per CPU-second, one thread each: training", f(t.single_thread_tokens_per_cpu_s), f(t.ref_1_thread_tokens_per_cpu_s), r2(t.single_thread_ratio_per_cpu_s));
     row("  generation b1 / b8 (KV cache)", `${f(g.b1_per_cpu_s)} / ${f(g.b8_per_cpu_s)}`,
       `${f(g.ref_b1_1_thread_per_cpu_s)} / ${f(g.ref_b8_1_thread_per_cpu_s)}`, `${r2(g.ratio_b1_per_cpu_s)} / ${r2(g.ratio_b8_per_cpu_s)}`);
