@@ -15,6 +15,7 @@ import { lossAndGradients } from "./step";
 import type { Row } from "../data/collate";
 import { rowsToBatch } from "./batch";
 import { disposeBatch } from "./step";
+import { sumSlots } from "./grad-sum";
 
 export interface ReplicaInit {
   config: GPTConfig;
@@ -68,27 +69,6 @@ export interface ReplicaDone {
   barrierMs: number;
   /** Summing its parameter range over the slots, with the sums of squares. */
   sumMs: number;
-}
-
-/**
- * Sums parameters [from, to) of the layout over the first `n` slots in slot order into `out` (a Float32Array
- * store rounds as the in-process sum does), and each one's sum of squares in double, in element order (the
- * operations of the sum_squares kernel, so the gradient norm is the same bits).
- */
-export function sumSlots(layout: ReplicaInit["layout"], from: number, to: number, slots: Float32Array[], n: number,
-                         out: Float32Array, sumSquares: Float64Array): void {
-  for (let p = from; p < to; p++) {
-    const { offset, size } = layout[p];
-    const sum = out.subarray(offset, offset + size);
-    sum.set(slots[0].subarray(offset, offset + size));
-    for (let s = 1; s < n; s++) {
-      const src = slots[s].subarray(offset, offset + size);
-      for (let i = 0; i < size; i++) sum[i] += src[i];
-    }
-    let sq = 0;
-    for (let i = 0; i < size; i++) sq += sum[i] * sum[i];
-    sumSquares[p] = sq;
-  }
 }
 
 /** Waits until `count` replicas have arrived at sync[0], or the step is abandoned (sync[1]); false then. */
