@@ -3,7 +3,7 @@
  * peak memory belongs to that measurement alone, as PyTorch's does in its own process.
  *
  *   node --import tsx bench/child.ts --task train|trainer|generate|async --config small|base
- *     [--steps N] [--workers N] [--batch B] [--tokens N] [--runs N] [--no-cache] [--backend wasm|cpu|webgpu]
+ *     [--steps N] [--workers N] [--micro rows] [--batch B] [--tokens N] [--runs N] [--no-cache] [--backend wasm|cpu|webgpu]
  * `async` (what the webgpu backend runs) measures a few training steps and cached generation, reading async.
  */
 import { parseArgs } from "node:util";
@@ -21,6 +21,7 @@ const { values: o } = parseArgs({
     batch: { type: "string", default: "1" },
     tokens: { type: "string", default: "256" },
     runs: { type: "string", default: "5" },
+    micro: { type: "string" },
     "no-cache": { type: "boolean", default: false },
     backend: { type: "string" },
   },
@@ -36,7 +37,7 @@ if (o.task === "train") {
   const peak = peakMatmulGflops(); // after the step, so its buffers are not in the step's peak memory
   result = { ...step, peak_matmul_gflops: peak, mfu: (step.tokens_per_s * step.flops_per_token) / (peak * 1e9) };
 } else if (o.task === "trainer") {
-  result = await trainer(preset.model, preset.batch, Number(o.steps), Number(o.workers));
+  result = await trainer(preset.model, preset.batch, Number(o.steps), Number(o.workers), o.micro ? Number(o.micro) : preset.batch);
 } else if (o.task === "generate") {
   result = generation(preset.model, Number(o.batch), Number(o.tokens), !o["no-cache"], Number(o.runs));
 } else if (o.task === "async") {

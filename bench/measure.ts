@@ -106,22 +106,23 @@ export function trainStep(cfg: GPTConfig, B: number, steps: number) {
     flops_per_token: trainFlopsPerToken(cfg, params), ...memory };
 }
 
-/** The trainer as users run it: data-parallel over `workers` worker threads, AdamW, clipping. */
-export async function trainer(cfg: GPTConfig, B: number, steps: number, workers: number) {
+/** The trainer as users run it: data-parallel over `workers` worker threads, AdamW, clipping; `micro` rows per
+ * micro-batch (default: the whole batch, which the trainer splits into one micro-batch per worker). */
+export async function trainer(cfg: GPTConfig, B: number, steps: number, workers: number, micro = B) {
   const model = GPT.create(cfg, 0);
   const dir = mkdtempSync(join(tmpdir(), "nano-bench-"));
   const tps: number[] = [];
   try {
     await runTrainer({
       model, train: arraySource(rows(cfg.vocabSize, B * 4, cfg.blockSize)), runDir: dir, configHash: "bench",
-      config: { ...DEFAULT_LOOP, maxSteps: steps + 2, batchSize: B, microBatchSize: B, workers, checkpointEvery: 1_000_000, evalEvery: 0, learningRate: 1e-3 },
+      config: { ...DEFAULT_LOOP, maxSteps: steps + 2, batchSize: B, microBatchSize: micro, workers, checkpointEvery: 1_000_000, evalEvery: 0, learningRate: 1e-3 },
       callbacks: { onStep: (m) => { if (m.step > 2) tps.push(m.tokens_per_s); } },
     });
   } finally {
     model.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { workers, tokens_per_s: median(tps), peak_rss_mb: peakRssMb() };
+  return { workers, micro_batch: Math.min(micro, Math.ceil(B / workers)), tokens_per_s: median(tps), tokens_per_s_steps: tps, peak_rss_mb: peakRssMb() };
 }
 
 /**
