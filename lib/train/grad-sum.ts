@@ -2,6 +2,7 @@
  * Summing the replicas' gradient slots (replica.ts runs it, each replica over its own range of parameters):
  * pure TypeScript over shared Float32Arrays, in slot order, so the sums are an in-process run's bits.
  */
+
 /**
  * Sums parameters [from, to) of the layout over the first `n` slots in slot order into `out` (a Float32Array
  * store rounds as the in-process sum does), and each one's sum of squares in double, in element order (the
