@@ -6,7 +6,7 @@
  * --repeat N each is taken N times, ours and PyTorch's interleaved so both see the same machine load, and
  * the medians are reported. Prints a table (or the JSON with --json) and writes the JSON to --out.
  *
- *   npm run bench                         the three configs (small, base, 2m); about 4 minutes on a quiet 2-core machine (12 with --repeat 3)
+ *   npm run bench                         the three configs (small, base, 2m); 4-10 minutes on a quiet 2-core machine (12-27 with --repeat 3)
  *   npm run bench -- --config small       one config
  *   npm run bench -- --repeat 3           medians of 3 of everything (3x the time)
  *   npm run bench -- --no-reference       without PyTorch
@@ -86,44 +86,32 @@ function ours(name: string, task: string, extra: string[] = [], env: NodeJS.Proc
 }
 
 /**
- * The native kernels as `npm ci` builds them on a machine without OpenBLAS (our own GEMM), built into a
- * temporary folder when this machine's build uses OpenBLAS, so that both builds are measured. Null where
- * the main build has no OpenBLAS itself (then it is that build) or this one cannot be made.
+ * Builds `file` into a folder of its own under the system's temporary folder (removed by the caller, or here
+ * when the build fails: then the reason is logged and null returned, and that row is not measured).
  */
-function ownGemmAddon(): { path: string; dir: string } | null {
-  if (!/^OpenBLAS\b/.test(nativeKernelsInfo() ?? "")) return null;
+function buildInTemp(what: string, file: string, build: (out: string) => { status: number | null; stderr: string; stdout: string }): { path: string; dir: string } | null {
   const dir = mkdtempSync(join(tmpdir(), "nanoinstruct-bench-"));
-  const path = join(dir, "nano_native.node");
-  const r = spawnSync(process.execPath, ["scripts/build-native.js", "--out", path, "--strict"], {
-    encoding: "utf8", env: { ...process.env, NANOINSTRUCT_BLAS_CFLAGS: "-DNANO_NO_BLAS", NANOINSTRUCT_BLAS_LIBS: "" },
-  });
-  if (r.status !== 0 || !existsSync(path)) {
-    log(`  the build without OpenBLAS failed, not measured: ${(r.stderr || r.stdout).trim().split("\n").pop()}`);
-    rmSync(dir, { recursive: true, force: true });
-    return null;
-  }
-  return { path, dir };
+  const path = join(dir, file);
+  const r = build(path);
+  if (r.status === 0 && existsSync(path)) return { path, dir };
+  log(`  ${what} did not build, not measured: ${(r.stderr || r.stdout || "").trim().split("\n").pop()}`);
+  rmSync(dir, { recursive: true, force: true });
+  return null;
 }
-const ownGemm = ownGemmAddon();
 
-/**
- * The hardware's multiply-add peak on all cores (bench/fma-peak.c, built once into a temporary folder, each
- * run ~0.3 s, best of 3): the ceiling under every matmul, PyTorch's included. Null off x86-64 or without a
- * C compiler.
- */
-function fmaProbe(): { exe: string; dir: string } | null {
-  if (process.arch !== "x64") return null;
-  const dir = mkdtempSync(join(tmpdir(), "nanoinstruct-fma-"));
-  const exe = join(dir, "fma-peak");
-  const cc = spawnSync(process.env.CC || "cc", ["-O2", "-mavx2", "-mfma", "-pthread", "bench/fma-peak.c", "-o", exe], { encoding: "utf8" });
-  if (cc.status !== 0) {
-    log(`  the FMA peak probe did not build, not measured: ${(cc.stderr || "").trim().split("\n").pop()}`);
-    rmSync(dir, { recursive: true, force: true });
-    return null;
-  }
-  return { exe, dir };
-}
-const fma = fmaProbe();
+// The native kernels as `npm ci` builds them on a machine without OpenBLAS (our own GEMM), when this
+// machine's build uses OpenBLAS, so that both builds are measured (elsewhere the main build is that one).
+const ownGemm = /^OpenBLAS\b/.test(nativeKernelsInfo() ?? "")
+  ? buildInTemp("the build without OpenBLAS", "nano_native.node", (out) => spawnSync(process.execPath, ["scripts/build-native.js", "--out", out, "--strict"], {
+    encoding: "utf8", env: { ...process.env, NANOINSTRUCT_BLAS_CFLAGS: "-DNANO_NO_BLAS", NANOINSTRUCT_BLAS_LIBS: "" },
+  }))
+  : null;
+
+// The hardware's multiply-add peak on all cores (bench/fma-peak.c, each run ~0.3 s, best of 3): the ceiling
+// under every matmul, PyTorch's included. x86-64 only.
+const fma = process.arch === "x64"
+  ? buildInTemp("the FMA peak probe", "fma-peak", (out) => spawnSync(process.env.CC || "cc", ["-O2", "-mavx2", "-mfma", "-pthread", "bench/fma-peak.c", "-o", out], { encoding: "utf8" }))
+  : null;
 
 const PYTHON = "/usr/bin/python3";
 const hasTorch = !opts["no-reference"] && existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import torch"]).status === 0;
@@ -181,7 +169,7 @@ function benchConfig(name: string): Json {
   const peaks = interleaved({
     torch1: () => torch(c, ["--mode", "peak", ...t1]),
     torch2: () => torch(c, ["--mode", "peak", ...t2]),
-    fma: () => (fma ? runJson(fma.exe, [`${cpus().length}`]) : null),
+    fma: () => (fma ? runJson(fma.path, [`${cpus().length}`]) : null),
   });
   log(`[${name}] generation, ${genTokens} new tokens ...`);
   const gen = (batch: number, cache: boolean, runs: number) =>
@@ -206,6 +194,7 @@ function benchConfig(name: string): Json {
   const flops = num(o, "flops_per_token"), wasmPeak = num(o, "peak_matmul_gflops");
   const machinePeak = Math.max(num(pk1, "gflops") ?? 0, num(pk2, "gflops") ?? 0) || null;
   const fmaPeakGflops = num(mid(peaks.fma, "gflops"), "gflops");
+  const own = mid(train.trainerOwnGemm);
   const mfu = (tps: number | null, peakGflops: number | null) => (tps !== null && flops !== null && peakGflops ? (tps * flops) / (peakGflops * 1e9) : null);
   const [b1, b8, n1, n8] = [mid(cached.b1), mid(cached.b8), mid(uncached.b1), mid(uncached.b8)];
   const rb1 = best(mid(cached.torchB1t1), mid(cached.torchB1t2)), rb8 = best(mid(cached.torchB8t1), mid(cached.torchB8t2));
@@ -218,9 +207,8 @@ function benchConfig(name: string): Json {
       single_thread_tokens_per_s: num(o), ref_1_thread_tokens_per_s: num(p1), single_thread_ratio: ratio(num(o), num(p1)),
       ref_2_threads_tokens_per_s: num(p2),
       device: o?.device ?? null,
-      own_gemm_tokens_per_s: num(mid(train.trainerOwnGemm)), own_gemm_ratio: ratio(num(mid(train.trainerOwnGemm)), num(ref)),
-      own_gemm_mfu_vs_machine_peak: mfu(num(mid(train.trainerOwnGemm)), machinePeak),
-      own_gemm_device: mid(train.trainerOwnGemm)?.device ?? null,
+      own_gemm_tokens_per_s: num(own), own_gemm_ratio: ratio(num(own), num(ref)),
+      own_gemm_mfu_vs_machine_peak: mfu(num(own), machinePeak), own_gemm_device: own?.device ?? null,
       wasm_only_single_thread_tokens_per_s: num(mid(train.wasmOnly)),
       wasm_only_single_thread_ratio: ratio(num(mid(train.wasmOnly)), num(p1)),
       // the trainer on the wasm kernels alone, against PyTorch's faster thread count (as the trainer line)
@@ -273,8 +261,7 @@ function benchConfig(name: string): Json {
 const load0 = loadavg();
 const t0 = performance.now();
 const configs = names.map(benchConfig);
-if (ownGemm) rmSync(ownGemm.dir, { recursive: true, force: true });
-if (fma) rmSync(fma.dir, { recursive: true, force: true });
+for (const built of [ownGemm, fma]) if (built) rmSync(built.dir, { recursive: true, force: true });
 const webgpu = opts["no-webgpu"] ? null : webgpuFigures(names[0]);
 const result = {
   date: new Date().toISOString(),

@@ -122,7 +122,7 @@ export async function trainer(cfg: GPTConfig, B: number, steps: number, workers:
     model.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { workers, micro_batch: Math.min(micro, Math.ceil(B / workers)), tokens_per_s: median(tps), tokens_per_s_steps: tps, peak_rss_mb: peakRssMb() };
+  return { workers, micro_batch_size: micro, tokens_per_s: median(tps), tokens_per_s_steps: tps, peak_rss_mb: peakRssMb() };
 }
 
 /**

@@ -164,8 +164,7 @@ export class ReplicaPool {
     const t0 = performance.now();
     const n = this.workers.length;
     const working = Math.min(n, micro.length); // micro-batch i goes to worker i % n
-    const ranges = this.ranges.get(working) ?? sumRanges(this.layout.map((l) => l.size), working);
-    this.ranges.set(working, ranges);
+    const ranges = this.rangesFor(working);
     Atomics.store(this.sync, 0, 0);
     Atomics.store(this.sync, 1, 0);
     const jobs = this.workers.slice(0, working).map((w, wi) => new Promise<ReplicaDone>((resolve, reject) => {
@@ -202,6 +201,16 @@ export class ReplicaPool {
         micro: d.results.map((r) => ({ slot: r.slot, computeMs: r.computeMs, copyMs: r.copyMs })) })),
     };
     return { lossSum, tokens, grads, sumSquares: this.sumSquares.slice() };
+  }
+
+  /** The parameter ranges the `working` replicas sum, computed once per count. */
+  private rangesFor(working: number): [number, number][] {
+    let r = this.ranges.get(working);
+    if (!r) {
+      r = sumRanges(this.layout.map((l) => l.size), working);
+      this.ranges.set(working, r);
+    }
+    return r;
   }
 
   async close(): Promise<void> {
