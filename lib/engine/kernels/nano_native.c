@@ -120,6 +120,19 @@ static inline __attribute__((always_inline)) void small_tile_fma(int mr, int nv,
 #define SMALL_TILES(mr, wide)                                                                      \
   for (; n0 + 8 * (wide) <= N; n0 += 8 * (wide)) small_tile_fma(mr, wide, kc, a, sam, sak, b + n0, sbk, c + n0, ldc, acc)
 
+// Columns [n0, N) of C one at a time, each a chain of fused multiply-adds in k order: the tails of the two
+// few-row paths below (B's (k, n) at b[k * sbk + n * sbn]).
+static void small_cols_scalar(int mr, int n0, int N, int kc, const float* a, int sam, int sak, const float* b, int sbk,
+                              int sbn, float* c, int ldc, int acc) {
+  for (; n0 < N; n0++)
+    for (int i = 0; i < mr; i++) {
+      float x = 0.0f;
+      for (int k = 0; k < kc; k++) x = __builtin_fmaf(a[(size_t)i * sam + (size_t)k * sak], b[(size_t)k * sbk + (size_t)n0 * sbn], x);
+      float* cr = c + (size_t)i * ldc + n0;
+      *cr = acc ? x + *cr : x;
+    }
+}
+
 // The sum of the eight lanes of each of x[0..7], into one vector (lane j: the sum of x[j]'s lanes).
 static inline __m256 hsum8x8(const __m256* x) {
   __m256 a = _mm256_hadd_ps(x[0], x[1]), b = _mm256_hadd_ps(x[2], x[3]);
@@ -154,13 +167,7 @@ static void small_rows_dot(int mr, int N, int kc, const float* a, int sam, const
       }
     }
   }
-  for (; n0 < N; n0++)
-    for (int i = 0; i < mr; i++) {
-      float x = 0.0f;
-      for (int k = 0; k < kc; k++) x = __builtin_fmaf(a[(size_t)i * sam + k], b[(size_t)n0 * sbn + k], x);
-      float* cr = c + (size_t)i * ldc + n0;
-      *cr = acc ? x + *cr : x;
-    }
+  small_cols_scalar(mr, n0, N, kc, a, sam, 1, b, 1, sbn, c, ldc, acc);
 }
 
 // Returns 0 (the 4-lane path runs) unless B is row-major, or B transposed and A's rows contiguous.
@@ -178,13 +185,7 @@ static int small_rows_fma(int mr, int N, int kc, const float* a, int sam, int sa
     case 3: SMALL_TILES(3, 2); SMALL_TILES(3, 1); break;
     default: SMALL_TILES(4, 2); SMALL_TILES(4, 1); break;
   }
-  for (; n0 < N; n0++) // the last columns, one at a time, summed in the same order
-    for (int i = 0; i < mr; i++) {
-      float x = 0.0f;
-      for (int k = 0; k < kc; k++) x = __builtin_fmaf(a[(size_t)i * sam + (size_t)k * sak], b[(size_t)k * sbk + n0], x);
-      float* cr = c + (size_t)i * ldc + n0;
-      *cr = acc ? x + *cr : x;
-    }
+  small_cols_scalar(mr, n0, N, kc, a, sam, sak, b, sbk, 1, c, ldc, acc); // the last columns, in the same order
   return 1;
 }
 #undef SMALL_TILES
